@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { missingPage, pages } from './site.ts';
+
+test.describe('with the keyboard only', () => {
+  for (const path of [...pages, missingPage]) {
+    test(`the skip link comes first and Tab reaches every link on ${path}`, async ({ page }) => {
+      await page.goto(path);
+      const links = await page.locator('a[href]').evaluateAll((anchors) =>
+        anchors.map((anchor, index) => {
+          anchor.setAttribute('data-kb', String(index));
+          return index;
+        }),
+      );
+
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Siirry sisältöön' });
+      await expect(skip).toBeFocused();
+      await expect(skip).toBeInViewport();
+
+      const reached = new Set<string>();
+      for (let i = 0; i < links.length + 5; i++) {
+        reached.add(await page.evaluate(() => document.activeElement?.getAttribute('data-kb') ?? ''));
+        await page.keyboard.press('Tab');
+      }
+      expect(links.filter((index) => !reached.has(String(index)))).toEqual([]);
+    });
+  }
+
+  test('the skip link moves focus to the main content', async ({ page }) => {
+    await page.goto('/tietosuojaseloste/');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main')).toBeFocused();
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    await expect(focused).toHaveText('Rekisterinpitäjän (Yhteystietorekisteri) yhteystiedot');
+    expect(await focused.evaluate((element) => element.closest('main') !== null)).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * An editor's mistake in frontmatter fails the build with a message naming the file and the field.
+ * Each case builds a copy of the project with one mistake in it.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A copy of what the site is built from; node_modules is linked entry by entry, so Astro's cache stays apart. */
+async function projectCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tietosuoja-content-'));
+  for (const path of ['content', 'site', 'api/requests', 'astro.config.mjs', 'package.json', 'tsconfig.json']) {
+    await cp(join(root, path), join(dir, path), { recursive: true });
+  }
+  await mkdir(join(dir, 'node_modules'));
+  for (const entry of await readdir(join(root, 'node_modules'))) {
+    if (!entry.startsWith('.')) await symlink(join(root, 'node_modules', entry), join(dir, 'node_modules', entry));
+  }
+  return dir;
+}
+
+function build(dir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const astro = join(dir, 'node_modules/astro/bin/astro.mjs');
+    const child = spawn(process.execPath, [astro, 'build'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const mistakes = [
+  { file: 'content/oikeudet/poisto-oikeus.mdx', change: (s: string) => s.replace(/^article:.*\n/m, ''), field: 'article' },
+  { file: 'content/oikeudet/tarkastusoikeus.mdx', change: (s: string) => s.replace(/^order: 1$/m, 'order: yksi'), field: 'order' },
+  { file: 'content/oikeudet/siirto-oikeus.mdx', change: (s: string) => s.replace(/^type: portability$/m, 'type: siirto'), field: 'type' },
+  { file: 'content/tietosuojaseloste.mdx', change: (s: string) => s.replace(/^title:/m, 'otsikko:'), field: 'otsikko' },
+];
+
+test('a frontmatter mistake fails the build, naming the file and the field', { timeout: 180_000 }, async (t) => {
+  const dir = await projectCopy();
+  try {
+    for (const { file, change, field } of mistakes) {
+      const original = await readFile(join(dir, file), 'utf8');
+      const broken = change(original);
+      assert.notEqual(broken, original, `the mistake did not apply to ${file}`);
+      await writeFile(join(dir, file), broken);
+      const { code, output } = await build(dir);
+      await writeFile(join(dir, file), original);
+      t.diagnostic(`${file} (${field}): ${output.match(/\[InvalidContentEntryDataError\].*\n\s*\n\s*(.*)/)?.[1] ?? '?'}`);
+      assert.notEqual(code, 0, `${file}: the build succeeded`);
+      assert.match(output, new RegExp(file.replace(/[.]/g, '\\.')), `${file}: the message does not name the file`);
+      assert.match(output, new RegExp(`\\b${field}\\b`), `${file}: the message does not name ${field}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
