@@ -1,5 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
+import { rawGet } from '../fixtures/raw-get.ts';
 
 test('the health route reports a readable and writable store', async ({ request }) => {
   const res = await request.get('/api/health');
@@ -23,16 +23,3 @@ test('pages are sent compressed, with the security headers', async ({ request })
   expect(res.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   expect(res.headers()['x-content-type-options']).toBe('nosniff');
 });
-
-function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from '../../../api/app.ts';
 import { fixtureSite, secret, type FixtureSite } from '../../fixtures/site.ts';
+import { rawGet } from '../../fixtures/raw-get.ts';
 
 let site: FixtureSite;
 let app: Hono;
@@ -121,16 +121,3 @@ describe('paths outside the site', () => {
     }
   });
 });
-
-function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
