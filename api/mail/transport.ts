@@ -1,0 +1,84 @@
+/**
+ * Sends a plain-text mail: over SMTP when a server is set, otherwise as an .eml file in the outbox, for
+ * development. Logs never carry the recipient, the subject or the text: only the file name and the links.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+
+export type Mail = { to: string; subject: string; text: string };
+export type Mailer = { send(mail: Mail): Promise<void>; close(): void };
+
+export type MailerOptions = {
+  /** smtp:// or smtps://, with any credentials in the URL; unset writes to the outbox instead. */
+  smtpUrl?: string | undefined;
+  outboxDir: string;
+  from: string;
+  log?: (line: string) => void;
+};
+
+/** Bounds every SMTP phase, so a hung server fails the send (and the job is retried) instead of hanging it. */
+const smtpTimeoutMs = 10_000;
+
+export function createMailer({ smtpUrl, outboxDir, from, log = console.log }: MailerOptions): Mailer {
+  const message = (mail: Mail) => ({
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  });
+
+  if (smtpUrl) {
+    const transport = createTransport({
+      url: smtpUrl,
+      connectionTimeout: smtpTimeoutMs,
+      greetingTimeout: smtpTimeoutMs,
+      socketTimeout: smtpTimeoutMs,
+    });
+    return {
+      async send(mail) {
+        await transport.sendMail(message(mail));
+      },
+      close: () => transport.close(),
+    };
+  }
+
+  const render = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await render.sendMail(message(mail));
+      if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer did not render the message to a buffer');
+      const file = await writeAtomically(outboxDir, info.message);
+      log(['mail:', `outbox/${file}`, ...linksIn(mail.text)].join(' '));
+    },
+    close: () => render.close(),
+  };
+}
+
+/** Writes a temp file and renames it into place, so a reader of the outbox never sees half a message. */
+async function writeAtomically(dir: string, content: Buffer): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = `${new Date().toISOString().replaceAll(':', '-')}-${randomBytes(4).toString('hex')}.eml`;
+  const temp = join(dir, `.${file}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, join(dir, file));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return file;
+}
+
+/** Trailing punctuation belongs to the sentence around a link, not to the link. */
+function linksIn(text: string): string[] {
+  return (text.match(/https?:\/\/[^\s<>"]+/g) ?? []).map((link) => link.replace(/[.,;:!?)]+$/, ''));
+}
