@@ -1,25 +1,48 @@
-/** Composes the one Hono app: security headers, compression, the API and the static site. */
-import { relative, resolve, isAbsolute } from 'node:path';
+/** Composes the one Hono app: security headers, compression, the API, the subject's pages and the static site. */
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import { secureHeaders } from 'hono/secure-headers';
-import { onError } from './errors.ts';
+import { clientAddress } from './client-address.ts';
+import { errorHandler } from './errors.ts';
 import { health } from './health/index.ts';
+import type { Postman } from './mail/postman.ts';
+import { rateLimit } from './rate-limit/index.ts';
+import { subjectPages } from './requests/pages.ts';
+import { requestRoutes } from './requests/routes.ts';
+import { loadShell } from './shell/index.ts';
 import { notFound } from './site/not-found.ts';
 import { staticSite } from './site/static.ts';
+import type { Db } from './store/db.ts';
+import type { Store } from './store/store.ts';
 
 export type AppOptions = {
   /** The built site (dist/). */
   distDir: string;
   /** The data directory; it must not lie inside distDir, or the site would serve it. */
   dataDir: string;
+  store: Store<Db>;
+  postman: Postman;
+  /** The site's origin (PUBLIC_URL): the only one allowed to post forms. */
+  publicUrl: string;
+  trustProxy: boolean;
+  now?: () => Date;
 };
 
-export function createApp({ distDir, dataDir }: AppOptions): Hono {
+const minutes = 60_000;
+
+export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date() }: AppOptions): Hono {
   if (isInside(resolve(dataDir), resolve(distDir))) {
     throw new Error(`DATA_DIR (${dataDir}) must not be inside the site directory (${distDir}).`);
   }
+  const shell = loadShell(distDir);
+  const byAddress = { key: (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, trustProxy), now: () => now().getTime() };
+  const limits = {
+    submit: rateLimit({ limit: 20, windowMs: 15 * minutes, ...byAddress }),
+    confirm: rateLimit({ limit: 30, windowMs: 15 * minutes, ...byAddress }),
+  };
+
   const app = new Hono();
   app.use(
     secureHeaders({
@@ -38,13 +61,17 @@ export function createApp({ distDir, dataDir }: AppOptions): Hono {
       xFrameOptions: 'DENY',
       referrerPolicy: 'same-origin',
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+      // A page may tighten a header (the token pages send no referrer at all).
+      overwrite: false,
     }),
   );
   app.use(compress());
   app.route('/api', health(dataDir));
+  app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
+  app.route('/pyynto', subjectPages({ store, shell, now }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));
-  app.onError(onError);
+  app.onError(errorHandler(shell));
   return app;
 }
 

@@ -1,30 +1,56 @@
-/** The node entry: settings, the data directory, then serve the app on HOST:PORT. */
+/** The node entry: settings, the store, mail, then serve the app on HOST:PORT until told to stop. */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { createPostman } from './mail/postman.ts';
+import { dropExpired } from './requests/intake.ts';
+import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
+import { emptyDb } from './store/db.ts';
+import { Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
 
 const distDir = fileURLToPath(new URL('../dist', import.meta.url));
+/** How often queued mails are retried and expired unconfirmed requests dropped. */
+const maintenanceMs = 30_000;
 
 try {
   const settings = readSettings(process.env);
-  if (!existsSync(`${distDir}/index.html`)) {
+  if (!existsSync(join(distDir, 'index.html'))) {
     throw new SettingsError('The site is not built: run `npm run build` (or `npm start`, which builds it).');
   }
-  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
-  await chmod(settings.dataDir, 0o700);
-  const app = createApp({ distDir, dataDir: settings.dataDir });
+  const store = await Store.open(settings.dataDir, emptyDb);
+  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: join(settings.dataDir, 'outbox'), from: settings.mailFrom });
+  const now = () => new Date();
+  const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, now });
+  const app = createApp({ distDir, dataDir: settings.dataDir, store, postman, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy, now });
+
+  const maintain = async () => {
+    if (store.data.requests.some((r) => !r.confirmedAt && r.confirmBy && Date.parse(r.confirmBy) < Date.now())) {
+      await store.update((db) => dropExpired(db, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
+    }
+    await postman.deliverDue();
+  };
+  const timer = setInterval(() => void maintain(), maintenanceMs);
+  void maintain();
   const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     console.log(`tietosuoja: listening on http://${host}:${info.port}/`);
+    if (!settings.smtpUrl) console.log(`tietosuoja: no SMTP_URL, so mail is written to ${join(settings.dataDir, 'outbox')}/`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    clearInterval(timer);
+    server.close(async () => {
+      await store.close();
+      mailer.close();
+      process.exit(0);
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {
-  if (!(error instanceof SettingsError)) throw error;
+  if (!(error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError)) throw error;
   console.error(`tietosuoja: ${error.message}`);
   process.exit(1);
 }

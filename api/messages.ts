@@ -3,4 +3,21 @@ export const messages = {
   notFound: 'Osoitteesta ei löytynyt mitään.',
   serverError: (id: string) =>
     `Palvelussa tapahtui virhe, eikä pyyntöäsi voitu käsitellä. Yritä hetken kuluttua uudelleen. Jos virhe toistuu, kerro meille virhetunnus ${id}.`,
+  /** Why a request was turned away, by HTTP status. */
+  status: {
+    400: { title: 'Pyyntöä ei voitu lukea', text: 'Lähetettyjä tietoja ei voitu lukea. Avaa lomake uudelleen ja yritä uudelleen.' },
+    403: {
+      title: 'Lähetys estettiin',
+      text: 'Lomake lähetettiin toiselta sivustolta, joten emme käsitelleet sitä. Lähetä pyyntö tämän sivuston lomakkeella.',
+    },
+    413: { title: 'Liian paljon tekstiä', text: 'Lähetit enemmän tekstiä kuin lomake ottaa vastaan. Lyhennä tekstiä ja lähetä uudelleen.' },
+    415: { title: 'Väärä lähetysmuoto', text: 'Lomakkeen tiedot tulivat muodossa, jota emme ota vastaan. Lähetä pyyntö sivuston lomakkeella.' },
+    429: {
+      title: 'Liian monta lähetystä',
+      text: 'Samasta osoitteesta on tullut lyhyessä ajassa liian monta lähetystä. Odota hetki ja yritä sitten uudelleen.',
+    },
+  },
+  backToSite: 'Palaa etusivulle',
 } as const;
+
+export type KnownStatus = keyof typeof messages.status;

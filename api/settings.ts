@@ -8,11 +8,21 @@ const port = v.pipe(
   v.maxValue(65535, 'must be at most 65535'),
 );
 const nonEmpty = v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'));
+const url = (protocols: RegExp, what: string) =>
+  v.pipe(nonEmpty, v.check((s) => URL.canParse(s) && protocols.test(new URL(s).protocol), `must be a URL (${what})`));
+const flag = v.pipe(
+  v.picklist(['', '0', '1', 'false', 'true'], 'must be true or false'),
+  v.transform((s) => s === '1' || s === 'true'),
+);
 
 const Environment = v.object({
   PORT: v.optional(port, '4321'),
   HOST: v.optional(nonEmpty, '127.0.0.1'),
   DATA_DIR: v.optional(nonEmpty, './data'),
+  PUBLIC_URL: v.optional(url(/^https?:$/, 'http or https'), 'http://localhost:4321'),
+  SMTP_URL: v.optional(url(/^smtps?:$/, 'smtp:// or smtps://')),
+  MAIL_FROM: v.optional(nonEmpty, 'Opinaika tietosuoja <tietosuoja@alfasoft.fi>'),
+  TRUST_PROXY: v.optional(flag, ''),
 });
 
 export type Settings = {
@@ -20,6 +30,13 @@ export type Settings = {
   port: number;
   host: string;
   dataDir: string;
+  /** Where people reach the site: e-mail links start with it, and only it may post forms. */
+  publicUrl: string;
+  /** Unset: mail goes to DATA_DIR/outbox as .eml files. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Only behind our own reverse proxy is X-Forwarded-For believed. */
+  trustProxy: boolean;
 };
 
 export class SettingsError extends Error {
@@ -32,6 +49,14 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'} ${issue.message}`);
     throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATA_DIR } = result.output;
-  return { port: PORT, host: HOST, dataDir: DATA_DIR };
+  const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY } = result.output;
+  return {
+    port: PORT,
+    host: HOST,
+    dataDir: DATA_DIR,
+    publicUrl: new URL(PUBLIC_URL).origin,
+    smtpUrl: SMTP_URL,
+    mailFrom: MAIL_FROM,
+    trustProxy: TRUST_PROXY,
+  };
 }

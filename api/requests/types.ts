@@ -1,4 +1,4 @@
-/** The kinds of request a data subject can make: the one list the site, the API and the store share. */
+/** The kinds of request a data subject can make, and the rights page of each: one list for site, API and store. */
 export const requestTypes = [
   'access',
   'rectification',
@@ -10,3 +10,18 @@ export const requestTypes = [
 ] as const;
 
 export type RequestType = (typeof requestTypes)[number];
+
+/** The page (content/oikeudet/<slug>.mdx) whose form makes each type; a test holds the content to it. */
+export const rightSlugs: Record<RequestType, string> = {
+  access: 'tarkastusoikeus',
+  rectification: 'oikaisuoikeus',
+  erasure: 'poisto-oikeus',
+  restriction: 'rajoittamisoikeus',
+  portability: 'siirto-oikeus',
+  objection: 'vastustamisoikeus',
+  marketing_ban: 'suoramarkkinointikielto',
+};
+
+export function isRequestType(value: unknown): value is RequestType {
+  return typeof value === 'string' && (requestTypes as readonly string[]).includes(value);
+}

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
+import { shellPath } from '../shell/index.ts';
 
 /** Astro writes content-hashed file names under _astro/, so they never change. */
 const hashed = /\/_astro\//;
@@ -16,7 +17,7 @@ export function staticSite(distDir: string): MiddlewareHandler {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const url = new URL(c.req.url);
     const path = safePath(url.pathname);
-    if (path === undefined) return next();
+    if (path === undefined || path.startsWith(shellPath)) return next();
     if (!path.endsWith('/') && (await isDirectory(join(distDir, path)))) {
       return c.redirect(`${url.pathname}/${url.search}`, 301);
     }

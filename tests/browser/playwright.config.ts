@@ -1,31 +1,45 @@
 /** Playwright runs the specs in this folder in Debian's Chromium against the real server (`npm start`). */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 
-// One throw-away data directory per run; workers inherit it through the environment.
+/** A port that is free now: the server's PUBLIC_URL (e-mail links, allowed origin) must name it before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+// One throw-away data directory and port per run; workers inherit them through the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'tietosuoja-e2e-'));
+process.env.E2E_PORT ??= String(await freePort());
+const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
   testDir: '.',
   fullyParallel: true,
+  // The machine has two cores: one browser per core.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? 'line' : 'list',
   globalTeardown: './teardown.ts',
   use: {
-    baseURL: `http://127.0.0.1:${process.env.TIETOSUOJA_PORT}`,
+    baseURL: origin,
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     locale: 'fi-FI',
   },
   webServer: {
     command: 'npm start',
     cwd: '../..',
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR },
-    // The server picks a free port and says which; Playwright hands it to the workers as TIETOSUOJA_PORT.
-    wait: { stdout: /listening on http:\/\/127\.0\.0\.1:(?<tietosuoja_port>\d+)\// },
-    stdout: 'pipe',
+    env: { PORT: process.env.E2E_PORT, HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, PUBLIC_URL: origin },
+    url: `${origin}/api/health`,
+    stdout: 'ignore',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 2000 },
     timeout: 120_000,
   },

@@ -4,31 +4,33 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
-import { createApp } from '../../api/app.ts';
+import { testApp, type TestApp } from '../fixtures/app.ts';
+import { fixtureSite } from '../fixtures/site.ts';
 
 const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
 const budget = 12 * 1024;
 
-let dataDir: string;
+let t: TestApp;
 let app: Hono;
 let files: string[];
 
 before(async () => {
   assert.ok(existsSync(join(distDir, 'index.html')), 'dist/ is not built: run `npm run build` first');
-  dataDir = await mkdtemp(join(tmpdir(), 'tietosuoja-pages-'));
-  app = createApp({ distDir, dataDir });
+  // The real build, served by the real app over a throw-away data directory.
+  t = await testApp({ site: { ...(await fixtureSite()), distDir } });
+  app = t.app;
   files = (await readdir(distDir, { recursive: true })).map((file) => `/${file}`);
 });
-after(() => rm(dataDir, { recursive: true, force: true }));
+after(() => t.close());
 
-/** The address of each built page: dist/a/b/index.html is /a/b/. */
-const pagePaths = () => files.filter((file) => file.endsWith('.html')).map((file) => file.replace(/index\.html$/, ''));
+/** The address of each built page: dist/a/b/index.html is /a/b/ (the server's shell is no page). */
+const pagePaths = () =>
+  files.filter((file) => file.endsWith('.html') && !file.startsWith('/_shell/')).map((file) => file.replace(/index\.html$/, ''));
 
 /** Bytes on the wire: the gzip-encoded body the server sends. */
 async function transferred(path: string): Promise<{ bytes: number; body: string }> {
@@ -54,14 +56,26 @@ test('every page, HTML and all its CSS, transfers in under 12 KB gzip', async (t
   }
 });
 
-test('no page ships client JavaScript', async () => {
+test('only the pages with a request form ship a script: the form\'s, from a file, small', async (t) => {
   const scripts = files.filter((file) => /\.(m?js|cjs)$/.test(file));
-  assert.deepEqual(scripts, []);
+  assert.ok(scripts.every((file) => file.startsWith('/_astro/')), `scripts outside _astro: ${scripts}`);
   for (const path of pagePaths()) {
     const { body } = await transferred(path);
-    assert.doesNotMatch(body, /<script/i, path);
+    const tags = [...body.matchAll(/<script\b[^>]*>/gi)].map((match) => match[0]);
+    const hasForm = body.includes('data-request-form');
+    assert.equal(tags.length, hasForm ? 1 : 0, `${path}: ${tags}`);
+    for (const tag of tags) {
+      const src = /src="([^"]+)"/.exec(tag)?.[1];
+      assert.ok(src?.startsWith('/_astro/') && /type="module"/.test(tag), `${path} has an inline script`);
+      const { bytes } = await transferred(src ?? '');
+      t.diagnostic(`${path}: form script ${bytes} B gzip`);
+      assert.ok(bytes < 8 * 1024, `the form script is ${bytes} bytes gzip`);
+    }
     assert.doesNotMatch(body, /\son[a-z]+=/i, `${path} has an inline event handler`);
     assert.doesNotMatch(body, /\sstyle=/i, `${path} has an inline style the CSP would block`);
+  }
+  for (const path of ['/', '/tietosuojaseloste/', '/oikeudet/valitusoikeus/']) {
+    assert.doesNotMatch((await transferred(path)).body, /<script/i, `${path} needs no script`);
   }
 });
 

@@ -1,32 +1,30 @@
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
-import { after, beforeEach, test } from 'node:test';
-import { createApp } from '../../../api/app.ts';
-import { fixtureSite, type FixtureSite } from '../../fixtures/site.ts';
+import { afterEach, beforeEach, test } from 'node:test';
+import { testApp, type TestApp } from '../../fixtures/app.ts';
 
-let site: FixtureSite;
+let t: TestApp;
 beforeEach(async () => {
-  site = await fixtureSite();
+  t = await testApp();
 });
-after(() => site.remove());
+afterEach(() => t.close());
 
-test('reports ok while the data directory can be read and written', async () => {
-  const res = await createApp(site).request('/api/health');
+test('reports ok while the store can be read and written', async () => {
+  const res = await t.app.request('/api/health');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   assert.deepEqual(await res.json(), { ok: true });
 });
 
 test('answers 503 when the data directory is gone', async () => {
-  await rm(site.dataDir, { recursive: true });
-  const res = await createApp(site).request('/api/health');
+  await rm(t.dataDir, { recursive: true });
+  const res = await t.app.request('/api/health');
   assert.equal(res.status, 503);
   assert.deepEqual(await res.json(), { ok: false });
 });
 
 test('answers 503 when the data directory is a file', async () => {
-  await rm(site.dataDir, { recursive: true });
-  await writeFile(site.dataDir, '');
-  const res = await createApp(site).request('/api/health');
-  assert.equal(res.status, 503);
+  await rm(t.dataDir, { recursive: true });
+  await writeFile(t.dataDir, '');
+  assert.equal((await t.app.request('/api/health')).status, 503);
 });

@@ -3,18 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp } from '../../../api/app.ts';
-import { fixtureSite, secret, type FixtureSite } from '../../fixtures/site.ts';
+import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { rawGet } from '../../fixtures/raw-get.ts';
+import { secret } from '../../fixtures/site.ts';
 
-let site: FixtureSite;
+let t: TestApp;
 let app: Hono;
 
 before(async () => {
-  site = await fixtureSite();
-  app = createApp({ distDir: site.distDir, dataDir: site.dataDir });
+  t = await testApp();
+  app = t.app;
 });
-after(() => site.remove());
+after(() => t.close());
 
 describe('the built site', () => {
   test('serves the front page as HTML that browsers revalidate', async () => {
@@ -80,6 +80,7 @@ const escapes = [
   '/../.env',
   '/../package.json',
   '/../data/db.json',
+  '/../data/secret.json',
   '/%2e%2e/.env',
   '/%2E%2E/%2E%2E/package.json',
   '/..%2f.env',
@@ -92,9 +93,12 @@ const escapes = [
   '/.hidden/index.html',
   '/data/',
   '/data/db.json',
+  '/data/secret.json',
   '/dist/../data/db.json',
   '/tietosuojaseloste/../../.env',
   '/%00/.env',
+  '/_shell/',
+  '/_shell/index.html',
 ];
 
 describe('paths outside the site', () => {

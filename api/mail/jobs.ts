@@ -1,0 +1,23 @@
+/** Mails owed to a subject, kept in the store until sent, so a mail server outage loses nothing. */
+
+export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt';
+
+export type MailJob = {
+  id: string;
+  requestId: string;
+  kind: MailKind;
+  attempts: number;
+  nextAttemptAt: string;
+};
+
+/** Waits between attempts: a minute, then four times longer each time, at most six hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000 * 4 ** Math.max(0, attempts - 1), 6 * 3_600_000);
+}
+
+/** After this many failures the job is kept, for staff to see, but no longer tried. */
+export const maxAttempts = 12;
+
+export function newJob(requestId: string, kind: MailKind, now: Date): MailJob {
+  return { id: crypto.randomUUID(), requestId, kind, attempts: 0, nextAttemptAt: now.toISOString() };
+}

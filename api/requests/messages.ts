@@ -1,0 +1,93 @@
+/** Every Finnish word of the requests area: field labels, validation messages, type and status names. */
+import type { RequestType } from './types.ts';
+
+/** Labels and hints of the form fields, by field name. */
+export const fieldLabels = {
+  name: { label: 'Nimi', hint: 'Etu- ja sukunimi, jolla sinut tunnetaan palvelussa.' },
+  email: { label: 'Sähköpostiosoite', hint: 'Lähetämme vahvistuslinkin ja vastauksen tähän osoitteeseen.' },
+  phone: { label: 'Puhelinnumero', hint: 'Vapaaehtoinen. Soitamme vain, jos pyyntösi vaatii tarkennusta.' },
+  relation: { label: 'Miten käytät Opinaika-palvelua?' },
+  organisation: { label: 'Organisaation nimi', hint: 'Esimerkiksi koulu, kunta tai yritys.' },
+  username: { label: 'Käyttäjätunnus', hint: 'Vapaaehtoinen. Auttaa meitä löytämään tietosi.' },
+  details: { label: 'Lisätiedot', hint: 'Kerro omin sanoin, mitä pyydät.' },
+  wrong: { label: 'Mikä tieto on väärin?' },
+  correct: { label: 'Mikä on oikea tieto?' },
+  format: { label: 'Missä muodossa haluat tiedot?' },
+  recipient: { label: 'Toinen palveluntarjoaja', hint: 'Vapaaehtoinen. Jos haluat, että lähetämme tiedot suoraan toiselle palveluntarjoajalle, kerro sen nimi ja yhteystiedot.' },
+  restrictMeanwhile: { label: 'Rajoittakaa tietojeni käsittelyä, kunnes pyyntöni on ratkaistu.' },
+  website: { label: 'Jätä tämä kenttä tyhjäksi' },
+} as const;
+
+export const choiceLabels = {
+  relation: { private: 'Itse, yksityisasiakkaana', organisation: 'Koulun, kunnan tai yrityksen kautta' },
+  format: { json: 'JSON (koneluettava)', csv: 'CSV (taulukko)' },
+} as const;
+
+/** What the details field asks for, where a type needs more than the general hint. */
+export const detailsHintFor: Partial<Record<RequestType, string>> = {
+  restriction: 'Kerro, miksi käsittelyä pitää rajoittaa: esimerkiksi kiistät tietojen oikeellisuuden tai odotat vastausta vastustukseesi.',
+  objection: 'Kerro, mihin käsittelyyn vastustuksesi kohdistuu ja mikä erityinen tilanteesi on.',
+  erasure: 'Vapaaehtoinen. Kerro, jos haluat poistettavaksi vain osan tiedoistasi.',
+  access: 'Vapaaehtoinen. Kerro, jos haluat vain osan tiedoistasi.',
+};
+
+/** A label as the subject of a message: "Mikä tieto on väärin?" → "Mikä tieto on väärin". */
+const named = (label: string) => label.replace(/[?:.]$/, '');
+
+/** Validation messages, each naming its field. None of them repeats what was typed. */
+export const errors = {
+  required: (label: string) => `${named(label)}: tämä tieto tarvitaan.`,
+  tooLong: (label: string, max: number) => `${named(label)}: enintään ${max} merkkiä.`,
+  control: (label: string) => `${named(label)}: kentässä on merkkejä, joita ei voi käyttää.`,
+  text: (label: string) => `${named(label)}: anna vastaus tekstinä.`,
+  email: 'Sähköpostiosoite: tarkista osoite. Sen pitää olla muotoa nimi@esimerkki.fi.',
+  phone: 'Puhelinnumero: anna numero numeroina, esimerkiksi 040 123 4567.',
+  relation: 'Miten käytät Opinaika-palvelua: valitse toinen vaihtoehdoista.',
+  format: 'Missä muodossa haluat tiedot: valitse JSON tai CSV.',
+  checkbox: (label: string) => `${named(label)}: valitse tai jätä valitsematta.`,
+  honeypot: 'Jätä tämä kenttä tyhjäksi.',
+  type: 'Pyynnön tyyppi puuttuu tai on tuntematon. Avaa lomake uudelleen oikeuden sivulta.',
+  unknownField: 'Lomakkeessa oli kenttiä, joita emme tunne. Avaa lomake uudelleen oikeuden sivulta.',
+  repeatedField: (label: string) => `${named(label)}: kenttä tuli useammin kuin kerran.`,
+  fallback: 'Tarkista tämä kenttä.',
+  notAnObject: 'Lähetä lomakkeen kentät.',
+} as const;
+
+/** What the subject asked for, as a noun phrase: "Pyyntösi (tarkastuspyyntö) …". */
+export const typeNames: Record<RequestType, string> = {
+  access: 'tarkastuspyyntö',
+  rectification: 'oikaisupyyntö',
+  erasure: 'poistopyyntö',
+  restriction: 'käsittelyn rajoittamista koskeva pyyntö',
+  portability: 'tietojen siirtoa koskeva pyyntö',
+  objection: 'käsittelyn vastustaminen',
+  marketing_ban: 'suoramarkkinointikielto',
+};
+
+/** Status names as the subject sees them. */
+export const statusNames = {
+  awaiting_confirmation: 'Odottaa vahvistusta',
+  received: 'Vastaanotettu',
+  in_progress: 'Käsittelyssä',
+  completed: 'Valmis',
+  rejected: 'Hylätty',
+  forwarded: 'Välitetty rekisterinpitäjälle',
+} as const;
+
+/** A calendar date (YYYY-MM-DD) the Finnish way: 28.2.2026. */
+export function formatDay(date: string): string {
+  const [year, month, day] = date.slice(0, 10).split('-').map(Number);
+  return `${day}.${month}.${year}`;
+}
+
+/** What the subject is told when the request is in, on the receipt page and by the form script. */
+export const receipt = {
+  title: 'Pyyntösi on vastaanotettu',
+  confirm:
+    'Lähetimme sähköpostiisi vahvistuslinkin. Avaa linkki ja vahvista pyyntö 7 päivän kuluessa: käsittelemme pyynnön vasta, kun se on vahvistettu. Jos viestiä ei näy, katso myös roskapostikansio.',
+  organisation:
+    'Kerroit käyttäväsi Opinaika-palvelua koulun, kunnan tai yrityksen kautta. Silloin rekisterinpitäjä on tuo organisaatio, ja Alfasoft Oy käsittelee tietoja sen puolesta. Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan.',
+  banTitle: 'Suoramarkkinointikielto on kirjattu',
+  ban: 'Kielto on voimassa heti: emme käytä sähköpostiosoitettasi suoramarkkinointiin. Lähetimme vahvistuksen sähköpostiisi.',
+  reference: 'Viitenumero',
+} as const;

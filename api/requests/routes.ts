@@ -1,0 +1,86 @@
+/**
+ * The public API of the intake: `POST /api/requests` (JSON → 201, form → 303 to the receipt; invalid → 422)
+ * and `POST /api/requests/confirm` (→ 303 to the status page). Nothing is stored unless all is valid.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import type { Postman } from '../mail/postman.ts';
+import type { Shell } from '../shell/index.ts';
+import type { Db } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
+import { readPosted } from './body.ts';
+import { confirm, findByConfirmToken, submit } from './intake.ts';
+import { alreadyConfirmedPage, invalidPage, linkGonePage } from './pages.ts';
+import { validateRequest } from './schema.ts';
+import { isTokenShaped, newToken } from './tokens.ts';
+
+export type RequestRoutesOptions = {
+  store: Store<Db>;
+  postman: Postman;
+  shell: Shell;
+  now: () => Date;
+  /** The site's own origin (PUBLIC_URL): the only one allowed to post. */
+  origin: string;
+  /** Rate limits of the two posts. */
+  limits: { submit: MiddlewareHandler; confirm: MiddlewareHandler };
+};
+
+/** Enough for the longest valid request with room to spare; more is refused before it is read. */
+export const maxBodyBytes = 64 * 1024;
+
+export function requestRoutes({ store, postman, shell, now, origin, limits }: RequestRoutesOptions): Hono {
+  const app = new Hono();
+  const tooLarge = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new HTTPException(413);
+    },
+  });
+  // Hono's csrf guards form posts. A JSON post cannot come cross-site without a CORS preflight we never
+  // grant, but one that names another origin is refused all the same. (A page with no-referrer posts
+  // "Origin: null"; its Sec-Fetch-Site still says same-origin.)
+  const sameOrigin: MiddlewareHandler = async (c, next) => {
+    const from = c.req.header('origin');
+    const sameSite = c.req.header('sec-fetch-site') === 'same-origin';
+    if (from !== undefined && from !== origin && !sameSite) throw new HTTPException(403);
+    await next();
+  };
+
+  app.use(csrf({ origin }), sameOrigin);
+
+  app.post('/requests', limits.submit, tooLarge, async (c) => {
+    const posted = await readPosted(c);
+    const result = 'errors' in posted ? { ok: false as const, errors: posted.errors } : validateRequest(posted.fields);
+    if (!result.ok) {
+      c.header('Cache-Control', 'no-store');
+      return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, 'fields' in posted ? posted.fields.type : undefined);
+    }
+    const token = newToken();
+    const record = await store.update((db) => submit(db, result.value, now(), token));
+    const job = store.data.mailQueue.find((j) => j.requestId === record.id);
+    if (job) await postman.deliver(job.id, token);
+    if (posted.kind === 'json') return c.json({ reference: record.reference }, 201);
+    const receipt = new URLSearchParams({ tyyppi: record.type });
+    if (record.subject.relation) receipt.set('suhde', record.subject.relation);
+    return c.redirect(`/pyynto/vastaanotettu/?${receipt}`, 303);
+  });
+
+  app.post('/requests/confirm', limits.confirm, tooLarge, async (c) => {
+    const posted = await readPosted(c);
+    const token = 'fields' in posted ? posted.fields.token : undefined;
+    const time = now();
+    const record = isTokenShaped(token) ? findByConfirmToken(store.data, token, time) : undefined;
+    if (!isTokenShaped(token) || !record) return linkGonePage(c, shell);
+    if (record.confirmedAt) return alreadyConfirmedPage(c, shell, record);
+    const statusToken = newToken();
+    const confirmation = await store.update((db) => confirm(db, token, time, statusToken));
+    if (confirmation.outcome !== 'confirmed') return linkGonePage(c, shell);
+    const job = store.data.mailQueue.find((j) => j.requestId === record.id && j.kind === 'confirmed');
+    if (job) await postman.deliver(job.id, statusToken);
+    return c.redirect(`/pyynto/tila/${statusToken}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { linksIn, waitForMail } from '../fixtures/outbox.ts';
+
+const outbox = join(process.env.E2E_DATA_DIR ?? '', 'outbox');
+const wcag21aa = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+async function noAxeViolations(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(wcag21aa).analyze();
+  expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function fillErasure(page: Page, email: string, relation: 'Itse, yksityisasiakkaana' | 'Koulun, kunnan tai yrityksen kautta') {
+  await page.goto('/oikeudet/poisto-oikeus/');
+  await page.getByRole('textbox', { name: /^Nimi/ }).fill('Maija Meikäläinen');
+  await page.getByLabel('Sähköpostiosoite').fill(email);
+  await page.getByLabel(relation).check();
+  if (relation !== 'Itse, yksityisasiakkaana') await page.getByLabel('Organisaation nimi').fill('Oulun kaupunki');
+  await page.getByLabel('Lisätiedot').fill('Poistakaa kaikki tietoni.');
+  await page.getByLabel('Rajoittakaa tietojeni käsittelyä, kunnes pyyntöni on ratkaistu.').check();
+}
+
+/** Reads the mailed link, confirms with the button, and checks the status page (with axe, when scripts run). */
+async function confirmFromMail(page: Page, email: string, axe: boolean): Promise<void> {
+  const mail = await waitForMail(outbox, (m) => m.to === email && m.subject === 'Vahvista tietosuojapyyntösi');
+  const link = linksIn(mail.text).find((l) => l.includes('/pyynto/vahvista/')) ?? '';
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vahvista pyyntösi');
+  if (axe) await noAxeViolations(page);
+  await page.getByRole('button', { name: 'Vahvista pyyntö' }).click();
+  await expect(page).toHaveURL(/\/pyynto\/tila\/[\w-]{43}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pyyntösi tilanne');
+  const facts = page.locator('dl.facts');
+  await expect(facts).toContainText(/TS-\d{4}-\d{5}/);
+  await expect(facts).toContainText('Poistopyyntö');
+  await expect(facts).toContainText('Vastaanotettu');
+  await expect(facts).toContainText('Vastaamme viimeistään');
+  if (axe) await noAxeViolations(page);
+  const confirmed = await waitForMail(outbox, (m) => m.to === email && m.subject.endsWith('on vahvistettu'));
+  expect(linksIn(confirmed.text)).toContain(page.url());
+}
+
+test.describe('with JavaScript', () => {
+  test('the erasure form posts, shows the receipt, and the mailed link confirms the request', async ({ page }) => {
+    const email = 'js.poisto@example.fi';
+    await fillErasure(page, email, 'Itse, yksityisasiakkaana');
+    await noAxeViolations(page);
+    await page.getByRole('button', { name: 'Lähetä pyyntö' }).click();
+    const receipt = page.locator('.receipt');
+    await expect(receipt).toBeFocused();
+    await expect(receipt).toContainText('Pyyntösi on vastaanotettu');
+    await expect(receipt).toContainText(/Viitenumero: TS-\d{4}-\d{5}/);
+    await expect(page).toHaveURL(/\/oikeudet\/poisto-oikeus\/$/);
+    await confirmFromMail(page, email, true);
+  });
+
+  test('a bad e-mail address gets an inline Finnish error, and the summary takes focus on sending', async ({ page }) => {
+    await page.goto('/oikeudet/poisto-oikeus/');
+    const email = page.getByLabel('Sähköpostiosoite');
+    await email.fill('maija@');
+    await email.blur();
+    const error = page.locator('#virhe-email');
+    await expect(error).toBeVisible();
+    await expect(error).toHaveText(/Sähköpostiosoite: tarkista osoite/);
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await expect(email).toHaveAccessibleDescription(/tarkista osoite/);
+
+    await page.getByRole('button', { name: 'Lähetä pyyntö' }).click();
+    const summary = page.locator('.error-summary');
+    await expect(summary).toBeFocused();
+    await expect(summary.getByRole('link')).toContainText(['Nimi: tämä tieto tarvitaan.', 'Sähköpostiosoite: tarkista osoite']);
+    await noAxeViolations(page);
+    await summary.getByRole('link', { name: /Sähköpostiosoite/ }).click();
+    await expect(email).toBeFocused();
+
+    await email.fill('maija@example.fi');
+    await email.blur();
+    await expect(error).toBeHidden();
+  });
+
+  test('a marketing ban is in force at once', async ({ page }) => {
+    const email = 'js.kielto@example.fi';
+    await page.goto('/oikeudet/suoramarkkinointikielto/');
+    await page.getByLabel('Sähköpostiosoite').fill(email);
+    await page.getByRole('button', { name: 'Lähetä pyyntö' }).click();
+    await expect(page.locator('.receipt')).toContainText('Kielto on voimassa heti');
+    await waitForMail(outbox, (m) => m.to === email && m.subject === 'Suoramarkkinointikielto on kirjattu');
+  });
+});
+
+test('the pages the server renders pass axe: receipts and an expired link', async ({ page }) => {
+  for (const path of ['/pyynto/vastaanotettu/?tyyppi=erasure&suhde=organisation', '/pyynto/vastaanotettu/?tyyppi=marketing_ban', `/pyynto/vahvista/${'A'.repeat(43)}`]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await noAxeViolations(page);
+  }
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the erasure form posts to the receipt page, and the mailed link confirms the request', async ({ page }) => {
+    const email = 'nojs.poisto@example.fi';
+    await fillErasure(page, email, 'Itse, yksityisasiakkaana');
+    await page.getByRole('button', { name: 'Lähetä pyyntö' }).click();
+    await expect(page).toHaveURL(/\/pyynto\/vastaanotettu\/\?tyyppi=erasure&suhde=private$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pyyntösi on vastaanotettu');
+    await confirmFromMail(page, email, false);
+  });
+
+  test('an organisation user is told the organisation is the controller', async ({ page }) => {
+    await fillErasure(page, 'nojs.koulu@example.fi', 'Koulun, kunnan tai yrityksen kautta');
+    await page.getByRole('button', { name: 'Lähetä pyyntö' }).click();
+    await expect(page.locator('main')).toContainText('Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan.');
+  });
+});
