@@ -1,4 +1,4 @@
-/** Composes the one Hono app: security headers, compression, the API, the subject's pages and the static site. */
+/** Composes the one Hono app: security headers, compression, the API, the subject's pages, the staff area and the static site. */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -14,6 +14,9 @@ import { requestRoutes } from './requests/routes.ts';
 import { loadShell } from './shell/index.ts';
 import { notFound } from './site/not-found.ts';
 import { staticSite } from './site/static.ts';
+import { StaffAccounts } from './staff/accounts.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { AuditLog } from './audit/index.ts';
 import type { Db } from './store/db.ts';
 import type { Store } from './store/store.ts';
 
@@ -69,6 +72,8 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
   app.route('/api', health(dataDir));
   app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
   app.route('/pyynto', subjectPages({ store, shell, now }));
+  const staff = { accounts: new StaffAccounts(dataDir), audit: new AuditLog(dataDir) };
+  app.route('/', staffRoutes({ store, ...staff, postman, shell, now, origin: publicUrl, trustProxy }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));
   app.onError(errorHandler(shell));

@@ -8,6 +8,7 @@ import { createPostman } from './mail/postman.ts';
 import { dropExpired } from './requests/intake.ts';
 import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
+import { StaffAccounts } from './staff/accounts.ts';
 import { emptyDb } from './store/db.ts';
 import { Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
 
@@ -23,7 +24,7 @@ try {
   const store = await Store.open(settings.dataDir, emptyDb);
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: join(settings.dataDir, 'outbox'), from: settings.mailFrom });
   const now = () => new Date();
-  const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, now });
+  const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, staffNotifyTo: settings.staffNotifyTo, now });
   const app = createApp({ distDir, dataDir: settings.dataDir, store, postman, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy, now });
 
   const maintain = async () => {
@@ -38,6 +39,11 @@ try {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     console.log(`tietosuoja: listening on http://${host}:${info.port}/`);
     if (!settings.smtpUrl) console.log(`tietosuoja: no SMTP_URL, so mail is written to ${join(settings.dataDir, 'outbox')}/`);
+    void new StaffAccounts(settings.dataDir).all().then((accounts) => {
+      if (!accounts.some((a) => !a.disabled)) {
+        console.log('tietosuoja: no staff account yet; create one with: npm run staff -- add <username>');
+      }
+    });
   });
   const stop = () => {
     clearInterval(timer);

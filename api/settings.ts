@@ -23,6 +23,7 @@ const Environment = v.object({
   SMTP_URL: v.optional(url(/^smtps?:$/, 'smtp:// or smtps://')),
   MAIL_FROM: v.optional(nonEmpty, 'Opinaika tietosuoja <tietosuoja@alfasoft.fi>'),
   TRUST_PROXY: v.optional(flag, ''),
+  STAFF_NOTIFY_TO: v.optional(v.pipe(nonEmpty, v.email('must be an e-mail address'))),
 });
 
 export type Settings = {
@@ -37,6 +38,8 @@ export type Settings = {
   mailFrom: string;
   /** Only behind our own reverse proxy is X-Forwarded-For believed. */
   trustProxy: boolean;
+  /** Told of each new confirmed request (reference and link only); unset, nobody is. */
+  staffNotifyTo: string | undefined;
 };
 
 export class SettingsError extends Error {
@@ -49,7 +52,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'} ${issue.message}`);
     throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY } = result.output;
+  const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY, STAFF_NOTIFY_TO } = result.output;
   return {
     port: PORT,
     host: HOST,
@@ -58,5 +61,6 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     smtpUrl: SMTP_URL,
     mailFrom: MAIL_FROM,
     trustProxy: TRUST_PROXY,
+    staffNotifyTo: STAFF_NOTIFY_TO,
   };
 }

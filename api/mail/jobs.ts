@@ -1,6 +1,7 @@
-/** Mails owed to a subject, kept in the store until sent, so a mail server outage loses nothing. */
+/** Mails owed to a subject or to staff, kept in the store until sent, so a mail server outage loses nothing. */
 
-export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt';
+/** confirm/confirmed/ban_receipt/extended/decided go to the subject; staff_notify to STAFF_NOTIFY_TO. */
+export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt' | 'extended' | 'decided' | 'staff_notify';
 
 export type MailJob = {
   id: string;

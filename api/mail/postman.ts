@@ -8,7 +8,7 @@ import type { RequestRecord } from '../requests/record.ts';
 import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
 import { maxAttempts, retryDelayMs, type MailJob } from './jobs.ts';
-import { banReceiptMail, confirmedMail, confirmMail, type MailText } from './templates.ts';
+import { banReceiptMail, confirmedMail, confirmMail, decisionMail, extendedMail, staffNotifyMail, type MailText } from './templates.ts';
 import type { Mailer } from './transport.ts';
 
 export type Postman = {
@@ -22,11 +22,13 @@ export type PostmanOptions = {
   store: Store<Db>;
   mailer: Mailer;
   publicUrl: string;
+  /** Where new confirmed requests are announced (STAFF_NOTIFY_TO); unset, nobody is. */
+  staffNotifyTo?: string | undefined;
   now: () => Date;
   log?: (line: string) => void;
 };
 
-export function createPostman({ store, mailer, publicUrl, now, log = console.error }: PostmanOptions): Postman {
+export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, log = console.error }: PostmanOptions): Postman {
   const inFlight = new Set<string>();
   const link = (path: string, token: string) => new URL(`${path}${token}`, publicUrl).href;
 
@@ -47,6 +49,12 @@ export function createPostman({ store, mailer, publicUrl, now, log = console.err
         const fresh = token ?? (await rekey(record.id, 'statusTokenHash'));
         return { to, mail: confirmedMail(record, link('/pyynto/tila/', fresh)) };
       }
+      case 'extended':
+        return { to, mail: extendedMail(record) };
+      case 'decided':
+        return { to, mail: decisionMail(record) };
+      case 'staff_notify':
+        return staffNotifyTo ? { to: staffNotifyTo, mail: staffNotifyMail(record, link('/henkilosto/pyynnot/', record.reference)) } : undefined;
     }
   }
 

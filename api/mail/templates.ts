@@ -1,4 +1,4 @@
-/** The Finnish e-mails to a data subject. They carry links and the reference, never the subject's own text. */
+/** The Finnish e-mails to a data subject and to staff. They carry links, the reference and staff's words, never the subject's own text. */
 import { formatDay, typeNames } from '../requests/messages.ts';
 import type { RequestRecord } from '../requests/record.ts';
 
@@ -67,5 +67,55 @@ Jos et itse tehnyt kieltoa tai haluat kysyä siitä, vastaa osoitteeseen info@al
 
 ${signature}
 `,
+  };
+}
+
+export function extendedMail(record: RequestRecord): MailText {
+  const extension = record.extension;
+  return {
+    subject: `Pyyntösi ${record.reference} käsittelyaikaa on pidennetty`,
+    text: `Hei,
+
+pyyntösi (${typeNames[record.type]}, viitenumero ${record.reference}) käsittely vie tavallista kauemmin. Olemme pidentäneet määräaikaa, ja vastaamme viimeistään ${extension ? formatDay(extension.until) : ''}.
+
+Perustelu:
+${extension?.reason ?? ''}
+
+Tietosuoja-asetuksen mukaan määräaikaa voi pidentää enintään kahdella kuukaudella, jos pyyntö on monimutkainen tai pyyntöjä on paljon.
+
+${signature}
+`,
+  };
+}
+
+const complaint = `Jos olet ratkaisusta eri mieltä, sinulla on oikeus tehdä valitus tietosuojavaltuutetulle. Valitus tehdään tietosuojavaltuutetun toimiston verkkosivuilla osoitteessa https://tietosuoja.fi. Sinulla on myös oikeus hakea muutosta tuomioistuimessa.`;
+
+export function decisionMail(record: RequestRecord): MailText {
+  const reason = record.decision?.reason ?? '';
+  const about = `(${typeNames[record.type]}, viitenumero ${record.reference})`;
+  switch (record.decision?.outcome) {
+    case 'rejected':
+      return {
+        subject: `Pyyntöäsi ${record.reference} ei voitu toteuttaa`,
+        text: `Hei,\n\nemme voi toteuttaa pyyntöäsi ${about}.\n\nPerustelu:\n${reason}\n\n${complaint}\n\n${signature}\n`,
+      };
+    case 'forwarded':
+      return {
+        subject: `Pyyntösi ${record.reference} on välitetty rekisterinpitäjälle`,
+        text: `Hei,\n\nkäytät Opinaika-palvelua organisaation kautta${record.subject.organisation ? ` (${record.subject.organisation})` : ''}, joten tietojesi rekisterinpitäjä on organisaatio. Olemme välittäneet pyyntösi ${about} sille, ja se vastaa sinulle. Autamme organisaatiota vastaamaan.\n${reason ? `\n${reason}\n` : ''}\n${signature}\n`,
+      };
+    default:
+      return {
+        subject: `Pyyntösi ${record.reference} on käsitelty`,
+        text: `Hei,\n\npyyntösi ${about} on käsitelty.\n\n${reason}\n\n${complaint}\n\n${signature}\n`,
+      };
+  }
+}
+
+/** To STAFF_NOTIFY_TO: the reference and the link only, no personal data. */
+export function staffNotifyMail(record: RequestRecord, link: string): MailText {
+  return {
+    subject: `Uusi tietosuojapyyntö ${record.reference}`,
+    text: `Uusi vahvistettu tietosuojapyyntö ${record.reference} odottaa käsittelyä.\n\n${link}\n`,
   };
 }

@@ -52,7 +52,7 @@ export function confirm(db: Db, confirmToken: string, now: Date, statusToken: st
   record.statusTokenHash = hashToken(statusToken);
   delete record.confirmBy;
   record.events.push({ at, actor: 'rekisteröity', action: 'confirmed' });
-  db.mailQueue.push(newJob(record.id, 'confirmed', now));
+  db.mailQueue.push(newJob(record.id, 'confirmed', now), newJob(record.id, 'staff_notify', now));
   return { outcome: 'confirmed', record };
 }
 

@@ -91,3 +91,18 @@ export const receipt = {
   ban: 'Kielto on voimassa heti: emme käytä sähköpostiosoitettasi suoramarkkinointiin. Lähetimme vahvistuksen sähköpostiisi.',
   reference: 'Viitenumero',
 } as const;
+
+/** Why staff cannot do what they tried, named so they know what to change. */
+export const refusals = {
+  wrongState: (status: keyof typeof statusNames) => `Toiminto ei sovi pyynnölle, jonka tila on "${statusNames[status]}".`,
+  extendOnce: 'Määräaikaa voi pidentää vain kerran.',
+  extendTooLate: (due: string) => `Määräaikaa voi pidentää vain ennen alkuperäisen määräajan (${due}) päättymistä.`,
+  untilNeeded: 'Anna uusi määräaika päivämääränä.',
+  untilTooEarly: (due: string) => `Uuden määräajan pitää olla alkuperäisen määräajan (${due}) jälkeen.`,
+  untilTooLate: (latest: string) => `Määräaikaa voi pidentää enintään kahdella kuukaudella, eli viimeistään ${latest}.`,
+  reasonNeeded: 'Kirjoita perustelu: se lähetetään rekisteröidylle.',
+  answerNeeded: 'Kirjoita vastaus: se lähetetään rekisteröidylle.',
+  noteNeeded: 'Kirjoita muistiinpano.',
+  forwardPrivate: 'Pyynnön voi välittää vain, kun rekisteröity käyttää palvelua organisaation kautta.',
+  tooLong: (max: number) => `Teksti on liian pitkä: enintään ${max} merkkiä.`,
+} as const;

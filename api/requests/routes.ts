@@ -77,8 +77,9 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
     const statusToken = newToken();
     const confirmation = await store.update((db) => confirm(db, token, time, statusToken));
     if (confirmation.outcome !== 'confirmed') return linkGonePage(c, shell);
-    const job = store.data.mailQueue.find((j) => j.requestId === record.id && j.kind === 'confirmed');
-    if (job) await postman.deliver(job.id, statusToken);
+    for (const job of store.data.mailQueue.filter((j) => j.requestId === record.id)) {
+      await postman.deliver(job.id, job.kind === 'confirmed' ? statusToken : undefined);
+    }
     return c.redirect(`/pyynto/tila/${statusToken}`, 303);
   });
 

@@ -1,6 +1,7 @@
 /** The shape of DATA_DIR/db.json, and an empty one for a new data directory. */
 import type { MailJob } from '../mail/jobs.ts';
 import type { RequestRecord } from '../requests/record.ts';
+import type { Session } from '../staff/sessions.ts';
 
 export type MarketingBan = { email: string; createdAt: string; requestId: string };
 
@@ -10,10 +11,10 @@ export type Db = {
   marketingBans: MarketingBan[];
   /** Mails not yet handed to the mail server; retried until they are. */
   mailQueue: MailJob[];
-  staff: unknown[];
-  sessions: unknown[];
+  /** Staff sessions; the accounts themselves are in staff.json, which the staff command writes. */
+  sessions: Session[];
 };
 
 export function emptyDb(): Db {
-  return { version: 1, requests: [], marketingBans: [], mailQueue: [], staff: [], sessions: [] };
+  return { version: 1, requests: [], marketingBans: [], mailQueue: [], sessions: [] };
 }

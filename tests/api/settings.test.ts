@@ -14,6 +14,7 @@ test('defaults to 127.0.0.1:4321, ./data, the local address and the outbox', () 
     smtpUrl: undefined,
     mailFrom: 'Opinaika tietosuoja <tietosuoja@alfasoft.fi>',
     trustProxy: false,
+    staffNotifyTo: undefined,
   });
 });
 
@@ -26,6 +27,7 @@ test('reads every setting from the environment', () => {
     SMTP_URL: 'smtp://posti:salaisuus@mail.example:587',
     MAIL_FROM: 'Opinaika <tietosuoja@opinaika.fi>',
     TRUST_PROXY: 'true',
+    STAFF_NOTIFY_TO: 'tietosuoja@alfasoft.fi',
   };
   assert.deepEqual(readSettings(env), {
     port: 0,
@@ -35,6 +37,7 @@ test('reads every setting from the environment', () => {
     smtpUrl: 'smtp://posti:salaisuus@mail.example:587',
     mailFrom: 'Opinaika <tietosuoja@opinaika.fi>',
     trustProxy: true,
+    staffNotifyTo: 'tietosuoja@alfasoft.fi',
   });
 });
 

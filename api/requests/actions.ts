@@ -1,0 +1,82 @@
+/**
+ * What staff may do to a request in each state, and what each action changes: the state machine of
+ * DESIGN §4 as pure functions of the request, the input and the clock.
+ */
+import type { MailKind } from '../mail/jobs.ts';
+import { daysLeft, latestExtension, type CalendarDate } from './deadline.ts';
+import { formatDay, refusals } from './messages.ts';
+import type { RequestRecord, Status } from './record.ts';
+
+export const staffActions = ['start', 'extend', 'complete', 'reject', 'forward', 'note'] as const;
+export type StaffAction = (typeof staffActions)[number];
+
+export type ActionInput = { action: StaffAction; text: string; until: string };
+
+export type ActionOutcome = { ok: true; mail: MailKind | undefined } | { ok: false; message: string };
+
+/** The longest text staff may write into a request. */
+export const maxStaffText = 10_000;
+
+const open: Status[] = ['received', 'in_progress'];
+
+/** Which actions fit the request's state now (note always does). */
+export function allowedActions(record: RequestRecord, now: Date): StaffAction[] {
+  const allowed: StaffAction[] = [];
+  if (record.status === 'received') allowed.push('start');
+  if (open.includes(record.status)) {
+    if (!record.extension && record.dueAt && daysLeft(record.dueAt, now) >= 0) allowed.push('extend');
+    allowed.push('complete', 'reject');
+    if (record.subject.relation === 'organisation') allowed.push('forward');
+  }
+  allowed.push('note');
+  return allowed;
+}
+
+/** Applies one staff action to the record (in a store draft); a refusal changes nothing. */
+export function applyAction(record: RequestRecord, input: ActionInput, actor: string, now: Date): ActionOutcome {
+  const text = input.text.replace(/\r\n?/g, '\n').trim();
+  if (!allowedActions(record, now).includes(input.action)) return { ok: false, message: refusal(record, input.action, now) };
+  if (text.length > maxStaffText) return { ok: false, message: refusals.tooLong(maxStaffText) };
+  const at = now.toISOString();
+  const event = (note?: string) => record.events.push({ at, actor, action: input.action, ...(note ? { note } : {}) });
+
+  switch (input.action) {
+    case 'start':
+      record.status = 'in_progress';
+      event();
+      return { ok: true, mail: undefined };
+    case 'extend': {
+      const first = record.dueAt as CalendarDate;
+      const until = input.until.trim();
+      if (!text) return { ok: false, message: refusals.reasonNeeded };
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until))) return { ok: false, message: refusals.untilNeeded };
+      if (until <= first) return { ok: false, message: refusals.untilTooEarly(formatDay(first)) };
+      if (until > latestExtension(first)) return { ok: false, message: refusals.untilTooLate(formatDay(latestExtension(first))) };
+      record.extension = { until, reason: text };
+      event(text);
+      return { ok: true, mail: 'extended' };
+    }
+    case 'complete':
+    case 'reject':
+    case 'forward': {
+      if (!text && input.action !== 'forward') return { ok: false, message: input.action === 'reject' ? refusals.reasonNeeded : refusals.answerNeeded };
+      const outcome = input.action === 'complete' ? 'completed' : input.action === 'reject' ? 'rejected' : 'forwarded';
+      record.status = outcome;
+      record.decision = { outcome, reason: text, by: actor, at };
+      event(text);
+      return { ok: true, mail: 'decided' };
+    }
+    case 'note':
+      if (!text) return { ok: false, message: refusals.noteNeeded };
+      event(text);
+      return { ok: true, mail: undefined };
+  }
+}
+
+/** Why an action does not fit, in words staff understand. */
+function refusal(record: RequestRecord, action: StaffAction, now: Date): string {
+  if (action === 'extend' && record.extension) return refusals.extendOnce;
+  if (action === 'extend' && record.dueAt && daysLeft(record.dueAt, now) < 0) return refusals.extendTooLate(formatDay(record.dueAt));
+  if (action === 'forward' && open.includes(record.status)) return refusals.forwardPrivate;
+  return refusals.wrongState(record.status);
+}

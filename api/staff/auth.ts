@@ -1,0 +1,44 @@
+/**
+ * Every staff page and export requires a live session of an account that is still in use and whose password
+ * has not changed since the log-in. Without one, a browser is sent to the log-in page and anything else gets
+ * 401. Default deny: the check runs for the whole /henkilosto area except the log-in page itself.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Db } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
+import type { StaffAccounts } from './accounts.ts';
+import { findSession, needsTouch, touchSession } from './sessions.ts';
+
+export const loginPath = '/henkilosto/kirjaudu';
+export const sessionCookie = '__Host-istunto';
+
+export type StaffEnv = { Variables: { staff: string; sessionId: string } };
+
+export function setSessionCookie(c: Context, id: string): void {
+  setCookie(c, sessionCookie, id, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, sessionCookie, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+}
+
+export function requireStaff({ store, accounts, now }: { store: Store<Db>; accounts: StaffAccounts; now: () => Date }): MiddlewareHandler<StaffEnv> {
+  return async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    if (c.req.path === loginPath) return next();
+    const id = getCookie(c, sessionCookie);
+    const time = now();
+    const session = id ? findSession(store.data, id, time) : undefined;
+    const account = session ? await accounts.find(session.username) : undefined;
+    if (!id || !session || !account || account.disabled || account.passwordChangedAt > session.createdAt) {
+      if (id) clearSessionCookie(c);
+      const browser = (c.req.header('accept') ?? '').includes('text/html');
+      return browser ? c.redirect(`${loginPath}?istunto=paattynyt`, 303) : c.json({ error: 'Kirjaudu sisään.' }, 401);
+    }
+    if (needsTouch(session, time)) await store.update((db) => touchSession(db, id, time));
+    c.set('staff', account.username);
+    c.set('sessionId', id);
+    await next();
+  };
+}

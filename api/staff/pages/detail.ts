@@ -1,0 +1,95 @@
+/** One request as staff see it: every field the subject gave, the deadline, the history, and the actions that fit. */
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { allowedActions, maxStaffText, type StaffAction } from '../../requests/actions.ts';
+import { daysLeft, finnishDate, latestExtension } from '../../requests/deadline.ts';
+import { choiceLabels, formatDay, statusNames, typeNames } from '../../requests/messages.ts';
+import { deadlineOf, isOpen } from '../../requests/pressure.ts';
+import type { RequestRecord } from '../../requests/record.ts';
+import type { Shell } from '../../shell/index.ts';
+import { staffText } from '../messages.ts';
+import { staffPage } from './frame.ts';
+
+const t = staffText.detail;
+const f = staffText.fields;
+const day = (instant: string | undefined) => (instant ? formatDay(finnishDate(new Date(instant))) : '');
+const time = (instant: string) => new Date(instant).toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki' });
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export type DetailNotice = { kind: 'error' | 'done'; message: string };
+
+export function detailPage(c: Context, shell: Shell, staff: string, record: RequestRecord, now: Date, notice?: DetailNotice) {
+  const s = record.subject;
+  const due = deadlineOf(record);
+  const left = due && isOpen(record) ? daysLeft(due, now) : undefined;
+  const fact = (label: string, value: string | undefined) =>
+    value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd class="text">${value}</dd>`;
+  const facts = [
+    fact(f.type, capitalise(typeNames[record.type])),
+    fact(f.status, statusNames[record.status]),
+    fact(f.createdAt, day(record.createdAt)),
+    fact(f.confirmedAt, day(record.confirmedAt)),
+    fact(f.name, s.name),
+    fact(f.email, s.email),
+    fact(f.phone, s.phone),
+    s.relation ? fact(f.relation, s.relation === 'organisation' ? staffText.relation.organisation(s.organisation ?? '') : staffText.relation.private) : '',
+    fact(f.username, s.username),
+    fact(f.wrong, record.wrong),
+    fact(f.correct, record.correct),
+    fact(f.format, record.format ? choiceLabels.format[record.format] : undefined),
+    fact(f.recipient, record.recipient),
+    record.restrictMeanwhile === undefined ? '' : fact(f.restrictMeanwhile, record.restrictMeanwhile ? staffText.yes : staffText.no),
+    fact(f.details, record.details),
+  ];
+  const actions = allowedActions(record, now);
+  const title = t.title(record.reference);
+  return staffPage(
+    c,
+    shell,
+    {
+      title,
+      staff,
+      main: html`<h1>${title}</h1>
+        ${notice ? html`<p class="${notice.kind === 'error' ? 'error' : 'done'}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${notice.message}</p>` : ''}
+        ${due
+          ? html`<p class="deadline ${left !== undefined && left < 0 ? 'late' : ''}">
+              ${staffText.list.deadline}: <strong>${formatDay(due)}</strong>${left === undefined ? '' : html` – ${staffText.days(left)}`}
+            </p>`
+          : ''}
+        ${record.extension ? html`<p>${t.extended(formatDay(record.extension.until), record.extension.reason)}</p>` : ''}
+        <h2>${t.facts}</h2>
+        <dl class="facts">${facts}</dl>
+        ${record.decision ? html`<h2>${t.decision}</h2><p>${statusNames[record.status]}, ${day(record.decision.at)} (${record.decision.by})</p><p class="text">${record.decision.reason}</p>` : ''}
+        <h2>${t.actions}</h2>
+        ${actions.map((action) => actionForm(record, action))}
+        <h2>${t.history}</h2>
+        <table class="history">
+          <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.event}</th><th scope="col">${t.note}</th></tr></thead>
+          <tbody>${[...record.events].reverse().map(
+            (e) => html`<tr><td>${time(e.at)}</td><td>${e.actor}</td><td>${staffText.events[e.action] ?? e.action}</td><td class="text">${e.note ?? ''}</td></tr>`,
+          )}</tbody>
+        </table>`,
+    },
+    notice?.kind === 'error' ? 422 : 200,
+  );
+}
+
+function actionForm(record: RequestRecord, action: StaffAction) {
+  const a = staffText.actions[action];
+  const id = `toiminto-${action}`;
+  const textField =
+    'text' in a
+      ? html`<div class="field"><label for="${id}-text">${a.text}</label><textarea id="${id}-text" name="text" rows="4" maxlength="${maxStaffText}" ${action === 'forward' ? '' : 'required'}></textarea></div>`
+      : html`<input type="hidden" name="text" value="" />`;
+  const untilField =
+    action === 'extend' && record.dueAt
+      ? html`<div class="field"><label for="${id}-until">${staffText.actions.extend.until}</label>
+          <input type="date" id="${id}-until" name="until" required max="${latestExtension(record.dueAt)}" value="${latestExtension(record.dueAt)}" /></div>`
+      : html`<input type="hidden" name="until" value="" />`;
+  return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}">
+    <h3 id="${id}">${a.title}</h3>
+    <input type="hidden" name="action" value="${action}" />
+    ${untilField}${textField}
+    <p><button type="submit">${a.button}</button></p>
+  </form>`;
+}

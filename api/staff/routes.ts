@@ -1,0 +1,178 @@
+/**
+ * The staff area under /henkilosto (DESIGN §2): log-in and log-out, the request list and each request with
+ * its actions, the marketing bans, the exports and the audit log. Every route but the log-in page sits behind
+ * requireStaff, and every form behind Hono's csrf; what staff do is written to the audit log.
+ */
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import type { AuditLog } from '../audit/index.ts';
+import { clientAddress } from '../client-address.ts';
+import type { Postman } from '../mail/postman.ts';
+import { newJob } from '../mail/jobs.ts';
+import { applyAction, staffActions, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
+import { statuses, type Status } from '../requests/record.ts';
+import { isRequestType } from '../requests/types.ts';
+import type { Shell } from '../shell/index.ts';
+import type { Db } from '../store/db.ts';
+import type { Store } from '../store/store.ts';
+import type { StaffAccounts } from './accounts.ts';
+import { clearSessionCookie, loginPath, requireStaff, sessionCookie, setSessionCookie, type StaffEnv } from './auth.ts';
+import { Backoff } from './backoff.ts';
+import { toCsv } from './csv.ts';
+import { staffText } from './messages.ts';
+import { auditPage } from './pages/audit.ts';
+import { bansPage } from './pages/bans.ts';
+import { detailPage } from './pages/detail.ts';
+import { listPage } from './pages/list.ts';
+import { loginPage } from './pages/login.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { endSession, startSession } from './sessions.ts';
+
+export type StaffRoutesOptions = {
+  store: Store<Db>;
+  accounts: StaffAccounts;
+  audit: AuditLog;
+  postman: Postman;
+  shell: Shell;
+  now: () => Date;
+  origin: string;
+  trustProxy: boolean;
+};
+
+const base = '/henkilosto';
+
+export function staffRoutes({ store, accounts, audit, postman, shell, now, origin, trustProxy }: StaffRoutesOptions): Hono<StaffEnv> {
+  const app = new Hono<StaffEnv>();
+  const backoff = new Backoff();
+  // Unknown names are checked against this, so they cost as much time as a wrong password.
+  let decoy: Promise<string> | undefined;
+  const log = (actor: string, action: string, id?: string) => audit.append(id === undefined ? { actor, action } : { actor, action, id }, now());
+
+  app.use(`${base}/*`, csrf({ origin }), requireStaff({ store, accounts, now }));
+  app.get(base, (c) => c.redirect(`${base}/`, 301));
+
+  app.get(`${base}/kirjaudu`, (c) => {
+    const notice = c.req.query('ulos') !== undefined ? 'loggedOut' : c.req.query('istunto') !== undefined ? 'expired' : undefined;
+    return loginPage(c, shell, notice);
+  });
+
+  app.post(`${base}/kirjaudu`, async (c) => {
+    const form = await c.req.parseBody();
+    const username = typeof form.username === 'string' ? form.username.trim().toLowerCase().slice(0, 64) : '';
+    const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
+    const keys = [`user:${username}`, `address:${clientAddress(c, trustProxy)}`];
+    const time = now().getTime();
+    const account = await accounts.find(username);
+    decoy ??= hashPassword('tietosuoja: no such account');
+    const matches = await verifyPassword(password, account?.passwordHash ?? (await decoy));
+    const waiting = backoff.waitMs(keys, time) > 0;
+    if (waiting || !account || account.disabled || !matches) {
+      // An attempt while locked is refused unheard: it neither counts nor extends the lock.
+      if (!waiting) backoff.fail(keys, time);
+      // Only a name that is an account goes into the log: a mistyped password in the name field must not.
+      await log(account ? account.username : '(tuntematon)', 'login_failed');
+      return loginPage(c, shell, 'failed');
+    }
+    backoff.succeed(keys[0] ?? '');
+    const previous = getCookie(c, sessionCookie);
+    const id = await store.update((db) => {
+      if (previous) endSession(db, previous);
+      return startSession(db, account.username, now());
+    });
+    setSessionCookie(c, id);
+    await log(account.username, 'login');
+    return c.redirect('/henkilosto/', 303);
+  });
+
+  app.post(`${base}/ulos`, async (c) => {
+    const id = c.get('sessionId');
+    await store.update((db) => endSession(db, id));
+    clearSessionCookie(c);
+    await log(c.get('staff'), 'logout');
+    return c.redirect(`${loginPath}?ulos`, 303);
+  });
+
+  app.get(`${base}/`, (c) => {
+    const status = c.req.query('tila');
+    const type = c.req.query('tyyppi');
+    const reference = c.req.query('viite')?.trim().slice(0, 20);
+    const filter = {
+      ...(statuses.includes(status as Status) ? { status: status as Status } : {}),
+      ...(isRequestType(type) ? { type } : {}),
+      ...(reference ? { reference } : {}),
+    };
+    return listPage(c, shell, c.get('staff'), store.data.requests, filter, now());
+  });
+
+  app.get(`${base}/pyynnot/:reference`, async (c) => {
+    const record = store.data.requests.find((r) => r.reference === c.req.param('reference'));
+    if (!record) return c.notFound();
+    await log(c.get('staff'), 'view_request', record.reference);
+    const done = c.req.query('tallennettu') !== undefined;
+    return detailPage(c, shell, c.get('staff'), record, now(), done ? { kind: 'done', message: staffText.done } : undefined);
+  });
+
+  app.post(`${base}/pyynnot/:reference`, async (c) => {
+    const reference = c.req.param('reference');
+    const form = await c.req.parseBody();
+    const action = String(form.action ?? '') as StaffAction;
+    const find = () => store.data.requests.find((r) => r.reference === reference);
+    if (!find() || !staffActions.includes(action)) return c.notFound();
+    const input = { action, text: String(form.text ?? ''), until: String(form.until ?? '') };
+    const staff = c.get('staff');
+    const time = now();
+    const outcome = await store.update((db): ActionOutcome => {
+      const record = db.requests.find((r) => r.reference === reference);
+      if (!record) return { ok: false, message: staffText.detail.notFound };
+      const result = applyAction(record, input, staff, time);
+      if (result.ok && result.mail) db.mailQueue.push(newJob(record.id, result.mail, time));
+      return result;
+    });
+    const record = find();
+    if (!record) return c.notFound();
+    if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message });
+    await log(staff, action, reference);
+    for (const job of store.data.mailQueue.filter((j) => j.requestId === record.id)) await postman.deliver(job.id);
+    return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);
+  });
+
+  app.get(`${base}/markkinointikiellot`, (c) => bansPage(c, shell, c.get('staff'), store.data.marketingBans));
+
+  app.get(`${base}/markkinointikiellot.csv`, async (c) => {
+    await log(c.get('staff'), 'export_bans');
+    const rows = [['email', 'created_at'], ...store.data.marketingBans.map((ban) => [ban.email, ban.createdAt])];
+    return c.body(toCsv(rows), 200, csvHeaders('markkinointikiellot.csv'));
+  });
+
+  app.get(`${base}/pyynnot.csv`, async (c) => {
+    await log(c.get('staff'), 'export_requests');
+    const header = ['reference', 'type', 'status', 'created_at', 'confirmed_at', 'due_at', 'extended_until', 'decided_at', 'outcome', 'controller'];
+    const rows = store.data.requests.map((r) => [
+      r.reference,
+      r.type,
+      r.status,
+      r.createdAt,
+      r.confirmedAt,
+      r.dueAt,
+      r.extension?.until,
+      r.decision?.at,
+      r.decision?.outcome,
+      r.subject.relation,
+    ]);
+    return c.body(toCsv([header, ...rows]), 200, csvHeaders('pyynnot.csv'));
+  });
+
+  app.get(`${base}/loki`, async (c) => {
+    const actor = c.req.query('tekija')?.trim() || undefined;
+    const action = c.req.query('tapahtuma')?.trim() || undefined;
+    const entries = await audit.read({ ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
+    return auditPage(c, shell, c.get('staff'), entries, { ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
+  });
+
+  return app;
+}
+
+function csvHeaders(name: string): Record<string, string> {
+  return { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' };
+}
