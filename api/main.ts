@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createPostman } from './mail/postman.ts';
 import { dropExpired } from './requests/intake.ts';
+import { isExpired } from './requests/record.ts';
 import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { StaffAccounts } from './staff/accounts.ts';
@@ -28,7 +29,7 @@ try {
   const app = createApp({ distDir, dataDir: settings.dataDir, store, postman, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy, now });
 
   const maintain = async () => {
-    if (store.data.requests.some((r) => !r.confirmedAt && r.confirmBy && Date.parse(r.confirmBy) < Date.now())) {
+    if (store.data.requests.some((r) => isExpired(r, now()))) {
       await store.update((db) => dropExpired(db, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
     }
     await postman.deliverDue();

@@ -5,7 +5,7 @@
 import { newJob } from '../mail/jobs.ts';
 import type { Db } from '../store/db.ts';
 import { dueDate, finnishDate } from './deadline.ts';
-import { newRecord, type RequestRecord } from './record.ts';
+import { isExpired, newRecord, type RequestRecord } from './record.ts';
 import { nextReference } from './reference.ts';
 import type { RequestInput } from './schema.ts';
 import { hashToken } from './tokens.ts';
@@ -44,7 +44,7 @@ export function confirm(db: Db, confirmToken: string, now: Date, statusToken: st
   const record = db.requests.find((r) => r.confirmTokenHash === hash);
   if (!record) return { outcome: 'unknown' };
   if (record.confirmedAt) return { outcome: 'already', record };
-  if (record.confirmBy && Date.parse(record.confirmBy) < now.getTime()) return { outcome: 'expired' };
+  if (isExpired(record, now)) return { outcome: 'expired' };
   const at = now.toISOString();
   record.status = 'received';
   record.confirmedAt = at;
@@ -66,7 +66,7 @@ export function findByStatusToken(db: Db, statusToken: string): RequestRecord | 
 export function findByConfirmToken(db: Db, confirmToken: string, now: Date): RequestRecord | undefined {
   const hash = hashToken(confirmToken);
   const record = db.requests.find((r) => r.confirmTokenHash === hash);
-  if (!record || (!record.confirmedAt && record.confirmBy && Date.parse(record.confirmBy) < now.getTime())) return undefined;
+  if (!record || isExpired(record, now)) return undefined;
   return record;
 }
 
@@ -75,9 +75,7 @@ export function findByConfirmToken(db: Db, confirmToken: string, now: Date): Req
  * was theirs, so nothing of them is kept. Returns how many went.
  */
 export function dropExpired(db: Db, now: Date): number {
-  const expired = new Set(
-    db.requests.filter((r) => !r.confirmedAt && r.confirmBy && Date.parse(r.confirmBy) < now.getTime()).map((r) => r.id),
-  );
+  const expired = new Set(db.requests.filter((r) => isExpired(r, now)).map((r) => r.id));
   if (expired.size === 0) return 0;
   db.requests = db.requests.filter((r) => !expired.has(r.id));
   db.mailQueue = db.mailQueue.filter((job) => !expired.has(job.requestId));

@@ -1,4 +1,5 @@
 /** Every Finnish word of the requests area: field labels, validation messages, type and status names. */
+import { finnishDate } from './deadline.ts';
 import type { RequestType } from './types.ts';
 
 /** Labels and hints of the form fields, by field name. */
@@ -78,6 +79,22 @@ export const statusNames = {
 export function formatDay(date: string): string {
   const [year, month, day] = date.slice(0, 10).split('-').map(Number);
   return `${day}.${month}.${year}`;
+}
+
+/** The day of an instant in Finland: 28.2.2026 (empty when there is none). */
+export function formatInstantDay(instant: string | undefined): string {
+  return instant ? formatDay(finnishDate(new Date(instant))) : '';
+}
+
+/** An instant with its time in Finland: 28.2.2026 klo 14.05. */
+export function formatMoment(instant: string): string {
+  return new Date(instant).toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki', dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** A type's name as a title: "Poistopyyntö". */
+export function typeTitle(type: RequestType): string {
+  const name = typeNames[type];
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** What the subject is told when the request is in, on the receipt page and by the form script. */

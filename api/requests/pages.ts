@@ -7,16 +7,13 @@ import { html } from 'hono/html';
 import type { Shell } from '../shell/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
-import { finnishDate } from './deadline.ts';
 import { findByConfirmToken, findByStatusToken } from './intake.ts';
-import { formatDay, receipt, statusNames, typeNames } from './messages.ts';
+import { formatDay, formatInstantDay as day, receipt, statusNames, typeNames, typeTitle } from './messages.ts';
 import type { RequestRecord } from './record.ts';
 import type { FieldErrors } from './schema.ts';
 import { isTokenShaped } from './tokens.ts';
 import { isRequestType, rightSlugs } from './types.ts';
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const day = (instant: string) => formatDay(finnishDate(new Date(instant)));
 
 /** Pages behind a token: the token never leaves in a Referer header. */
 function noReferrer(c: Context): void {
@@ -73,7 +70,7 @@ function statusPage(c: Context, shell: Shell, record: RequestRecord): Promise<Re
     main: html`<h1>${title}</h1>
       <dl class="facts">
         <dt>${receipt.reference}</dt><dd>${record.reference}</dd>
-        <dt>Pyyntö</dt><dd>${capitalise(typeNames[record.type])}</dd>
+        <dt>Pyyntö</dt><dd>${typeTitle(record.type)}</dd>
         <dt>Tila</dt><dd>${statusNames[record.status]}</dd>
         <dt>Vastaanotettu</dt><dd>${day(record.createdAt)}</dd>
         ${record.confirmedAt ? html`<dt>Vahvistettu</dt><dd>${day(record.confirmedAt)}</dd>` : ''}

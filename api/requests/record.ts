@@ -44,6 +44,11 @@ export type RequestRecord = {
 /** How long a confirmation link works. */
 export const confirmationDays = 7;
 
+/** An unconfirmed request whose week to confirm is over. */
+export function isExpired(record: RequestRecord, now: Date): boolean {
+  return !record.confirmedAt && record.confirmBy !== undefined && Date.parse(record.confirmBy) < now.getTime();
+}
+
 /** Only the fields that are there: exactOptionalPropertyTypes keeps `undefined` out of stored JSON. */
 function present<T extends Record<string, unknown>>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as never;

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { AuditEntry } from '../../audit/index.ts';
+import { formatMoment } from '../../requests/messages.ts';
 import type { Shell } from '../../shell/index.ts';
 import { staffText } from '../messages.ts';
 import { staffPage } from './frame.ts';
@@ -24,7 +25,7 @@ export function auditPage(c: Context, shell: Shell, staff: string, entries: read
         : html`<table>
             <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.action}</th><th scope="col">${t.id}</th></tr></thead>
             <tbody>${entries.map(
-              (e) => html`<tr><td>${new Date(e.at).toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki' })}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.id ?? ''}</td></tr>`,
+              (e) => html`<tr><td>${formatMoment(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.id ?? ''}</td></tr>`,
             )}</tbody>
           </table>`}`,
   });

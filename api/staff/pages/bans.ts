@@ -1,8 +1,7 @@
 /** The marketing bans in force, with the CSV for the marketing tools. */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { finnishDate } from '../../requests/deadline.ts';
-import { formatDay } from '../../requests/messages.ts';
+import { formatInstantDay } from '../../requests/messages.ts';
 import type { Shell } from '../../shell/index.ts';
 import type { MarketingBan } from '../../store/db.ts';
 import { staffText } from '../messages.ts';
@@ -21,7 +20,7 @@ export function bansPage(c: Context, shell: Shell, staff: string, bans: readonly
         ? html`<p>${t.none}</p>`
         : html`<table>
             <thead><tr><th scope="col">${t.email}</th><th scope="col">${t.since}</th></tr></thead>
-            <tbody>${sorted.map((ban) => html`<tr><td>${ban.email}</td><td>${formatDay(finnishDate(new Date(ban.createdAt)))}</td></tr>`)}</tbody>
+            <tbody>${sorted.map((ban) => html`<tr><td>${ban.email}</td><td>${formatInstantDay(ban.createdAt)}</td></tr>`)}</tbody>
           </table>`}`,
   });
 }

@@ -2,8 +2,8 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { allowedActions, maxStaffText, type StaffAction } from '../../requests/actions.ts';
-import { daysLeft, finnishDate, latestExtension } from '../../requests/deadline.ts';
-import { choiceLabels, formatDay, statusNames, typeNames } from '../../requests/messages.ts';
+import { daysLeft, latestExtension } from '../../requests/deadline.ts';
+import { choiceLabels, formatDay, formatInstantDay as day, formatMoment, statusNames, typeTitle } from '../../requests/messages.ts';
 import { deadlineOf, isOpen } from '../../requests/pressure.ts';
 import type { RequestRecord } from '../../requests/record.ts';
 import type { Shell } from '../../shell/index.ts';
@@ -12,9 +12,6 @@ import { staffPage } from './frame.ts';
 
 const t = staffText.detail;
 const f = staffText.fields;
-const day = (instant: string | undefined) => (instant ? formatDay(finnishDate(new Date(instant))) : '');
-const time = (instant: string) => new Date(instant).toLocaleString('fi-FI', { timeZone: 'Europe/Helsinki' });
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export type DetailNotice = { kind: 'error' | 'done'; message: string };
 
@@ -25,7 +22,7 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
   const fact = (label: string, value: string | undefined) =>
     value === undefined || value === '' ? '' : html`<dt>${label}</dt><dd class="text">${value}</dd>`;
   const facts = [
-    fact(f.type, capitalise(typeNames[record.type])),
+    fact(f.type, typeTitle(record.type)),
     fact(f.status, statusNames[record.status]),
     fact(f.createdAt, day(record.createdAt)),
     fact(f.confirmedAt, day(record.confirmedAt)),
@@ -66,7 +63,7 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
         <table class="history">
           <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.event}</th><th scope="col">${t.note}</th></tr></thead>
           <tbody>${[...record.events].reverse().map(
-            (e) => html`<tr><td>${time(e.at)}</td><td>${e.actor}</td><td>${staffText.events[e.action] ?? e.action}</td><td class="text">${e.note ?? ''}</td></tr>`,
+            (e) => html`<tr><td>${formatMoment(e.at)}</td><td>${e.actor}</td><td>${staffText.events[e.action] ?? e.action}</td><td class="text">${e.note ?? ''}</td></tr>`,
           )}</tbody>
         </table>`,
     },

@@ -1,8 +1,8 @@
 /** The request list: counts by status, filters, the open requests by deadline pressure, unconfirmed apart. */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { daysLeft, finnishDate } from '../../requests/deadline.ts';
-import { formatDay, statusNames, typeNames } from '../../requests/messages.ts';
+import { daysLeft } from '../../requests/deadline.ts';
+import { formatDay, formatInstantDay as day, statusNames, typeTitle } from '../../requests/messages.ts';
 import { byPressure, deadlineOf, isOpen } from '../../requests/pressure.ts';
 import { statuses, type RequestRecord, type Status } from '../../requests/record.ts';
 import { requestTypes, type RequestType } from '../../requests/types.ts';
@@ -11,8 +11,6 @@ import { staffText } from '../messages.ts';
 import { staffPage } from './frame.ts';
 
 const t = staffText.list;
-const day = (instant: string | undefined) => (instant ? formatDay(finnishDate(new Date(instant))) : '');
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export type ListFilter = { status?: Status; type?: RequestType; reference?: string };
 
@@ -37,7 +35,7 @@ export function listPage(c: Context, shell: Shell, staff: string, requests: read
     const left = due && isOpen(r) ? daysLeft(due, now) : undefined;
     return html`<tr class="${left !== undefined && left < 0 ? 'overdue' : ''}">
       <td><a href="/henkilosto/pyynnot/${r.reference}">${r.reference}</a></td>
-      <td>${capitalise(typeNames[r.type])}</td>
+      <td>${typeTitle(r.type)}</td>
       <td>${statusNames[r.status]}</td>
       <td>${day(r.confirmedAt)}</td>
       <td>${due ? formatDay(due) : ''}</td>
@@ -61,7 +59,7 @@ export function listPage(c: Context, shell: Shell, staff: string, requests: read
             .filter((s) => s !== 'awaiting_confirmation')
             .map((s) => option(s, statusNames[s], filter.status === s))}</select></div>
         <div class="field"><label for="tyyppi">${t.type}</label>
-          <select id="tyyppi" name="tyyppi">${option('', t.all, !filter.type)}${requestTypes.map((type) => option(type, capitalise(typeNames[type]), filter.type === type))}</select></div>
+          <select id="tyyppi" name="tyyppi">${option('', t.all, !filter.type)}${requestTypes.map((type) => option(type, typeTitle(type), filter.type === type))}</select></div>
         <div class="field"><label for="viite">${t.reference}</label>
           <input id="viite" name="viite" value="${filter.reference ?? ''}" maxlength="20" placeholder="TS-2026-00042" /></div>
         <p><button type="submit">${t.apply}</button></p>
@@ -80,7 +78,7 @@ export function listPage(c: Context, shell: Shell, staff: string, requests: read
         : html`<table>
             <thead><tr><th scope="col">${t.reference}</th><th scope="col">${t.type}</th><th scope="col">${t.sent}</th><th scope="col">${t.expires}</th></tr></thead>
             <tbody>${unconfirmed.map(
-              (r) => html`<tr><td><a href="/henkilosto/pyynnot/${r.reference}">${r.reference}</a></td><td>${capitalise(typeNames[r.type])}</td><td>${day(r.createdAt)}</td><td>${day(r.confirmBy)}</td></tr>`,
+              (r) => html`<tr><td><a href="/henkilosto/pyynnot/${r.reference}">${r.reference}</a></td><td>${typeTitle(r.type)}</td><td>${day(r.createdAt)}</td><td>${day(r.confirmBy)}</td></tr>`,
             )}</tbody>
           </table>`}`,
   });
