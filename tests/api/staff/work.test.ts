@@ -118,6 +118,15 @@ describe('a request', () => {
   });
 });
 
+describe('the marketing bans page', () => {
+  test('lists every ban in force with its date, and links the CSV', async () => {
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi' });
+    const page = await (await asStaff(t, cookie, '/henkilosto/markkinointikiellot')).text();
+    assert.match(page, /<td>maija@example\.fi<\/td><td>31\.1\.2026<\/td>/);
+    assert.match(page, /href="\/henkilosto\/markkinointikiellot\.csv"/);
+  });
+});
+
 describe('exports', () => {
   test('the ban list as CSV for the marketing tools, with formula-looking addresses made harmless', async () => {
     await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi' });
