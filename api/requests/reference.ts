@@ -10,7 +10,3 @@ export function nextReference(existing: Iterable<string>, year: number): string 
   }
   return `TS-${year}-${String(last + 1).padStart(5, '0')}`;
 }
-
-export function isReference(value: string): boolean {
-  return pattern.test(value);
-}

@@ -45,8 +45,3 @@ export function touchSession(db: Db, id: string, now: Date): void {
 export function endSession(db: Db, id: string): void {
   db.sessions = db.sessions.filter((s) => s.idHash !== hash(id));
 }
-
-/** Ends every session of an account (its password changed, or it was disabled). */
-export function endSessionsOf(db: Db, username: string): void {
-  db.sessions = db.sessions.filter((s) => s.username !== username);
-}
