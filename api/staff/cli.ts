@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLog } from '../audit/index.ts';
-import { readSettings } from '../settings.ts';
+import { formatInstantDay } from '../requests/messages.ts';
+import { readSettings, SettingsError } from '../settings.ts';
 import { StaffAccountError, StaffAccounts } from './accounts.ts';
 import { hashPassword, passwordProblem, usernameProblem } from './password.ts';
 
@@ -30,14 +31,23 @@ export async function runStaffCommand(args: string[], io: StaffCommandIo): Promi
     io.err(usage);
     return 2;
   }
-  const { dataDir } = readSettings(io.env);
+  let dataDir: string;
+  try {
+    ({ dataDir } = readSettings(io.env));
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.err(`Ympäristön asetuksissa on virhe, joten komentoa ei suoritettu: ${error.message}`);
+    return 1;
+  }
   const accounts = new StaffAccounts(dataDir);
   const audit = new AuditLog(dataDir);
   try {
     if (command === 'list') {
       const all = await accounts.all();
       if (all.length === 0) io.out('Ei käyttäjiä. Lisää käyttäjä: npm run staff -- add <tunnus>');
-      for (const a of all) io.out(`${a.username}\t${a.disabled ? 'poistettu käytöstä' : 'käytössä'}\tluotu ${a.createdAt.slice(0, 10)}\tsalasana vaihdettu ${a.passwordChangedAt.slice(0, 10)}`);
+      for (const a of all) {
+        io.out(`${a.username}\t${a.disabled ? 'poistettu käytöstä' : 'käytössä'}\tluotu ${formatInstantDay(a.createdAt)}\tsalasana vaihdettu ${formatInstantDay(a.passwordChangedAt)}`);
+      }
       return 0;
     }
     const problem = command === 'add' ? usernameProblem(username) : undefined;

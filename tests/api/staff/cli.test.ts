@@ -63,6 +63,17 @@ test('asks the password twice on a terminal, and refuses when they differ', asyn
   assert.match(err.at(-1) ?? '', /eivät täsmää/);
 });
 
+test('a bad setting in the environment is reported in Finnish, without a stack trace', async () => {
+  assert.equal(await runStaffCommand(['list'], { ...io, env: { ...io.env, PORT: 'abc' } }), 1);
+  assert.match(err.at(-1) ?? '', /^Ympäristön asetuksissa on virhe.*PORT/);
+});
+
+test('list shows the dates in Finland', async () => {
+  await runStaffCommand(['add', 'maija'], { ...io, now: () => new Date('2026-11-24T22:30:00Z') });
+  await runStaffCommand(['list'], io);
+  assert.match(out.at(-1) ?? '', /^maija\tkäytössä\tluotu 25\.11\.2026\t/);
+});
+
 test('an unknown command shows the usage and exits 2', async () => {
   assert.equal(await runStaffCommand(['poista', 'maija'], io), 2);
   assert.match(err.join('\n'), /Käyttö: npm run staff/);
