@@ -17,7 +17,6 @@ import { staticSite } from './site/static.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { AuditLog } from './audit/index.ts';
-import type { Db } from './store/db.ts';
 import type { Store } from './store/store.ts';
 
 export type AppOptions = {
@@ -25,7 +24,7 @@ export type AppOptions = {
   distDir: string;
   /** The data directory; it must not lie inside distDir, or the site would serve it. */
   dataDir: string;
-  store: Store<Db>;
+  store: Store;
   postman: Postman;
   /** The site's origin (PUBLIC_URL): the only one allowed to post forms. */
   publicUrl: string;
@@ -69,7 +68,7 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
     }),
   );
   app.use(compress());
-  app.route('/api', health(dataDir));
+  app.route('/api', health(dataDir, store));
   app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
   app.route('/pyynto', subjectPages({ store, shell, now }));
   const staff = { accounts: new StaffAccounts(dataDir), audit: new AuditLog(dataDir) };

@@ -1,6 +1,7 @@
 /**
  * The one way errors leave the server. An HTTPException (403, 413, 429 …) becomes a Finnish message, as
- * JSON for the form script and API clients or as a page in the shell for a browser. Anything unexpected gets
+ * JSON for the form script and API clients or as a page in the shell for a browser. A store that cannot write
+ * now (a full disk, a read-only file system) is a 503 with Retry-After: nothing was stored. Anything unexpected gets
  * a 500 with an id; the log gets the same id and the stack frames but not the error's message, which may
  * quote personal data.
  */
@@ -10,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { messages, type KnownStatus } from './messages.ts';
 import type { Shell } from './shell/index.ts';
+import { StoreUnavailableError } from './store/store.ts';
 
 /** Whether the client reads JSON: the form script and API clients send and accept it, browsers do not. */
 export function wantsJson(c: Context): boolean {
@@ -18,8 +20,16 @@ export function wantsJson(c: Context): boolean {
   return type.startsWith('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
 }
 
+/** Seconds a client is asked to wait after a 503. */
+const retryAfterSeconds = 60;
+
 export function errorHandler(shell: Shell): ErrorHandler {
   return async (err, c) => {
+    if (err instanceof StoreUnavailableError) {
+      c.header('Retry-After', String(retryAfterSeconds));
+      const { title, text } = messages.status[503];
+      return answer(c, shell, 503, title, text);
+    }
     if (err instanceof HTTPException && err.status in messages.status) {
       const status = err.status as KnownStatus;
       const { title, text } = messages.status[status];

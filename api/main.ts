@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createPostman } from './mail/postman.ts';
-import { dropExpired } from './requests/intake.ts';
-import { isExpired } from './requests/record.ts';
+import { collections } from './collections.ts';
+import { requests } from './requests/collections.ts';
+import { dropExpired, expiredRequests } from './requests/intake.ts';
 import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { StaffAccounts } from './staff/accounts.ts';
-import { emptyDb } from './store/db.ts';
 import { Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
 
 const distDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -22,15 +22,15 @@ try {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new SettingsError('The site is not built: run `npm run build` (or `npm start`, which builds it).');
   }
-  const store = await Store.open(settings.dataDir, emptyDb);
+  const store = await Store.open(settings.dataDir, collections);
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: join(settings.dataDir, 'outbox'), from: settings.mailFrom });
   const now = () => new Date();
   const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, staffNotifyTo: settings.staffNotifyTo, now });
   const app = createApp({ distDir, dataDir: settings.dataDir, store, postman, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy, now });
 
   const maintain = async () => {
-    if (store.data.requests.some((r) => isExpired(r, now()))) {
-      await store.update((db) => dropExpired(db, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
+    if (expiredRequests(store.view(requests), now()).length > 0) {
+      await store.update((tx) => dropExpired(tx, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
     }
     await postman.deliverDue();
   };
@@ -49,6 +49,7 @@ try {
   const stop = () => {
     clearInterval(timer);
     server.close(async () => {
+      await postman.idle();
       await store.close();
       mailer.close();
       process.exit(0);
@@ -57,7 +58,14 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {
-  if (!(error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError)) throw error;
-  console.error(`tietosuoja: ${error.message}`);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError) {
+    console.error(`tietosuoja: ${error.message}`);
+  } else if (typeof code === 'string' && code.startsWith('E')) {
+    // The data directory cannot be made, locked or read (a read-only or full disk, no permission).
+    console.error(`tietosuoja: the data directory cannot be used (${code}): check DATA_DIR and its disk`);
+  } else {
+    throw error;
+  }
   process.exit(1);
 }

@@ -16,6 +16,10 @@ export const messages = {
       title: 'Liian monta lähetystä',
       text: 'Samasta osoitteesta on tullut lyhyessä ajassa liian monta lähetystä. Odota hetki ja yritä sitten uudelleen.',
     },
+    503: {
+      title: 'Tallennus ei onnistunut',
+      text: 'Emme pystyneet juuri nyt tallentamaan tietoja, joten mitään ei tallennettu. Yritä uudelleen muutaman minuutin kuluttua.',
+    },
   },
   backToSite: 'Palaa etusivulle',
 } as const;

@@ -1,4 +1,5 @@
 /** Mails owed to a subject or to staff, kept in the store until sent, so a mail server outage loses nothing. */
+import { collection, group } from '../store/collection.ts';
 
 /** confirm/confirmed/ban_receipt/extended/decided go to the subject; staff_notify to STAFF_NOTIFY_TO. */
 export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt' | 'extended' | 'decided' | 'staff_notify';
@@ -10,6 +11,12 @@ export type MailJob = {
   attempts: number;
   nextAttemptAt: string;
 };
+
+/** The durable mail queue; `request` finds the mails a request owes. ("mailQueue" is its name in db.json.) */
+export const mailJobs = collection('mailQueue', {
+  key: (job: MailJob) => job.id,
+  indexes: { request: group((job: MailJob) => job.requestId) },
+});
 
 /** Waits between attempts: a minute, then four times longer each time, at most six hours. */
 export function retryDelayMs(attempts: number): number {

@@ -1,25 +1,29 @@
 /**
- * Delivers the mails queued in the store. A job leaves the queue only once the mail server has taken the
+ * Delivers the mails queued in the store, in the background: no answer waits for the mail server. A job leaves the queue only once the mail server has taken the
  * message; a failure keeps it for a later attempt. Links need a token, and only token hashes are stored,
  * so a retry mints a fresh token (the earlier link never arrived) and stores its hash first.
  */
+import { requests } from '../requests/collections.ts';
 import { hashToken, newToken } from '../requests/tokens.ts';
-import type { RequestRecord } from '../requests/record.ts';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
-import { maxAttempts, retryDelayMs, type MailJob } from './jobs.ts';
+import { mailJobs, maxAttempts, retryDelayMs, type MailJob } from './jobs.ts';
 import { banReceiptMail, confirmedMail, confirmMail, decisionMail, extendedMail, staffNotifyMail, type MailText } from './templates.ts';
 import type { Mailer } from './transport.ts';
 
 export type Postman = {
-  /** Sends one queued job now; `token` is the link's token when the caller still holds it. */
-  deliver(jobId: string, token?: string): Promise<void>;
-  /** Sends every job whose next attempt is due. */
+  /**
+   * Delivers a queued job in the background; nobody waits for it. `token` is the link's token when the caller
+   * still holds it (the first attempt); it stays in memory only.
+   */
+  send(jobId: string, token?: string): void;
+  /** Sends every job whose next attempt is due; resolves once they have been tried. */
   deliverDue(): Promise<void>;
+  /** Resolves once no delivery is waiting or under way. */
+  idle(): Promise<void>;
 };
 
 export type PostmanOptions = {
-  store: Store<Db>;
+  store: Store;
   mailer: Mailer;
   publicUrl: string;
   /** Where new confirmed requests are announced (STAFF_NOTIFY_TO); unset, nobody is. */
@@ -28,13 +32,25 @@ export type PostmanOptions = {
   log?: (line: string) => void;
 };
 
+/** Mails handed to the mail server at once. */
+const concurrency = 2;
+/**
+ * Deliveries waiting in memory at most. Past it a job simply stays in the durable queue for the next round of
+ * deliverDue (with a fresh token), so a flood of submissions cannot grow the server's memory.
+ */
+const maxWaiting = 1_000;
+
 export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, log = console.error }: PostmanOptions): Postman {
-  const inFlight = new Set<string>();
+  const waiting: { jobId: string; token: string | undefined }[] = [];
+  /** Jobs waiting or under way, so none is sent twice at once. */
+  const queued = new Set<string>();
+  let running = 0;
+  const idlers: (() => void)[] = [];
   const link = (path: string, token: string) => new URL(`${path}${token}`, publicUrl).href;
 
   /** The mail for a job, or undefined when it is no longer owed (the request is gone or already confirmed). */
   async function compose(job: MailJob, token: string | undefined): Promise<{ to: string; mail: MailText } | undefined> {
-    const record = store.data.requests.find((r) => r.id === job.requestId);
+    const record = store.view(requests).get(job.requestId);
     if (!record) return undefined;
     const to = record.subject.email;
     switch (job.kind) {
@@ -60,44 +76,59 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
 
   async function rekey(requestId: string, field: 'confirmTokenHash' | 'statusTokenHash'): Promise<string> {
     const token = newToken();
-    await store.update((db) => {
-      const record: RequestRecord | undefined = db.requests.find((r) => r.id === requestId);
-      if (record) record[field] = hashToken(token);
-    });
+    await store.update((tx) => tx.table(requests).change(requestId, (record) => (record[field] = hashToken(token))));
     return token;
   }
 
-  async function deliver(jobId: string, token?: string): Promise<void> {
-    const job = store.data.mailQueue.find((j) => j.id === jobId);
-    if (!job || inFlight.has(jobId)) return;
-    inFlight.add(jobId);
+  async function deliver(jobId: string, token: string | undefined): Promise<void> {
+    const job = store.view(mailJobs).get(jobId);
+    if (!job) return;
     try {
       const message = await compose(job, token);
       if (message) await mailer.send({ to: message.to, ...message.mail });
-      await store.update((db) => {
-        db.mailQueue = db.mailQueue.filter((j) => j.id !== jobId);
-      });
+      await store.update((tx) => tx.table(mailJobs).delete(jobId));
     } catch (error) {
       const attempts = job.attempts + 1;
       log(`mail: job ${jobId} (${job.kind}) failed, attempt ${attempts}: ${(error as Error).name}`);
+      const nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts)).toISOString();
       await store
-        .update((db) => {
-          const queued = db.mailQueue.find((j) => j.id === jobId);
-          if (!queued) return;
-          queued.attempts = attempts;
-          queued.nextAttemptAt = new Date(now().getTime() + retryDelayMs(attempts)).toISOString();
-        })
+        .update((tx) => tx.table(mailJobs).change(jobId, (queued) => Object.assign(queued, { attempts, nextAttemptAt })))
         .catch(() => undefined);
-    } finally {
-      inFlight.delete(jobId);
     }
+  }
+
+  function pump(): void {
+    while (running < concurrency && waiting.length > 0) {
+      const { jobId, token } = waiting.shift() as (typeof waiting)[number];
+      running += 1;
+      void deliver(jobId, token).finally(() => {
+        running -= 1;
+        queued.delete(jobId);
+        pump();
+        if (running === 0 && waiting.length === 0) for (const wake of idlers.splice(0)) wake();
+      });
+    }
+  }
+
+  function send(jobId: string, token?: string): void {
+    if (queued.has(jobId) || waiting.length >= maxWaiting) return;
+    queued.add(jobId);
+    waiting.push({ jobId, token });
+    pump();
+  }
+
+  function idle(): Promise<void> {
+    if (running === 0 && waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => idlers.push(resolve));
   }
 
   async function deliverDue(): Promise<void> {
     const time = now().getTime();
-    const due = store.data.mailQueue.filter((j) => j.attempts < maxAttempts && Date.parse(j.nextAttemptAt) <= time);
-    for (const job of due) await deliver(job.id);
+    for (const job of store.view(mailJobs).values()) {
+      if (job.attempts < maxAttempts && Date.parse(job.nextAttemptAt) <= time) send(job.id);
+    }
+    await idle();
   }
 
-  return { deliver, deliverDue };
+  return { send, deliverDue, idle };
 }

@@ -5,8 +5,8 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import type { Shell } from '../shell/index.ts';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
+import { requests } from './collections.ts';
 import { findByConfirmToken, findByStatusToken } from './intake.ts';
 import { formatDay, formatInstantDay as day, receipt, statusNames, typeNames, typeTitle } from './messages.ts';
 import type { RequestRecord } from './record.ts';
@@ -20,7 +20,7 @@ function noReferrer(c: Context): void {
   c.header('Referrer-Policy', 'no-referrer');
 }
 
-export function subjectPages({ store, shell, now }: { store: Store<Db>; shell: Shell; now: () => Date }): Hono {
+export function subjectPages({ store, shell, now }: { store: Store; shell: Shell; now: () => Date }): Hono {
   const app = new Hono();
 
   app.get('/vastaanotettu/', (c) => {
@@ -35,7 +35,7 @@ export function subjectPages({ store, shell, now }: { store: Store<Db>; shell: S
   app.get('/vahvista/:token', (c) => {
     noReferrer(c);
     const token = c.req.param('token');
-    const record = isTokenShaped(token) ? findByConfirmToken(store.data, token, now()) : undefined;
+    const record = isTokenShaped(token) ? findByConfirmToken(store.view(requests), token, now()) : undefined;
     if (!record) return linkGonePage(c, shell);
     if (record.confirmedAt) return alreadyConfirmedPage(c, shell, record);
     const title = 'Vahvista pyyntösi';
@@ -54,7 +54,7 @@ export function subjectPages({ store, shell, now }: { store: Store<Db>; shell: S
   app.get('/tila/:token', (c) => {
     noReferrer(c);
     const token = c.req.param('token');
-    const record = isTokenShaped(token) ? findByStatusToken(store.data, token) : undefined;
+    const record = isTokenShaped(token) ? findByStatusToken(store.view(requests), token) : undefined;
     return record ? statusPage(c, shell, record) : linkGonePage(c, shell);
   });
 

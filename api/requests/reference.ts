@@ -2,11 +2,12 @@
 
 const pattern = /^TS-(\d{4})-(\d{5,})$/;
 
-export function nextReference(existing: Iterable<string>, year: number): string {
-  let last = 0;
-  for (const reference of existing) {
-    const match = pattern.exec(reference);
-    if (match && Number(match[1]) === year) last = Math.max(last, Number(match[2]));
-  }
-  return `TS-${year}-${String(last + 1).padStart(5, '0')}`;
+export function formatReference(year: number, sequence: number): string {
+  return `TS-${year}-${String(sequence).padStart(5, '0')}`;
+}
+
+/** The year and the sequence number of a reference, or undefined for anything else. */
+export function parseReference(reference: string): { year: number; sequence: number } | undefined {
+  const match = pattern.exec(reference);
+  return match ? { year: Number(match[1]), sequence: Number(match[2]) } : undefined;
 }

@@ -8,16 +8,16 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Postman } from '../mail/postman.ts';
 import type { Shell } from '../shell/index.ts';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
 import { readPosted } from './body.ts';
+import { requests } from './collections.ts';
 import { confirm, findByConfirmToken, submit } from './intake.ts';
 import { alreadyConfirmedPage, invalidPage, linkGonePage } from './pages.ts';
 import { validateRequest } from './schema.ts';
 import { isTokenShaped, newToken } from './tokens.ts';
 
 export type RequestRoutesOptions = {
-  store: Store<Db>;
+  store: Store;
   postman: Postman;
   shell: Shell;
   now: () => Date;
@@ -58,9 +58,8 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
       return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, 'fields' in posted ? posted.fields.type : undefined);
     }
     const token = newToken();
-    const record = await store.update((db) => submit(db, result.value, now(), token));
-    const job = store.data.mailQueue.find((j) => j.requestId === record.id);
-    if (job) await postman.deliver(job.id, token);
+    const { record, jobIds } = await store.update((tx) => submit(tx, result.value, now(), token));
+    for (const jobId of jobIds) postman.send(jobId, token);
     if (posted.kind === 'json') return c.json({ reference: record.reference }, 201);
     const receipt = new URLSearchParams({ tyyppi: record.type });
     if (record.subject.relation) receipt.set('suhde', record.subject.relation);
@@ -71,15 +70,15 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
     const posted = await readPosted(c);
     const token = 'fields' in posted ? posted.fields.token : undefined;
     const time = now();
-    const record = isTokenShaped(token) ? findByConfirmToken(store.data, token, time) : undefined;
+    const record = isTokenShaped(token) ? findByConfirmToken(store.view(requests), token, time) : undefined;
     if (!isTokenShaped(token) || !record) return linkGonePage(c, shell);
     if (record.confirmedAt) return alreadyConfirmedPage(c, shell, record);
     const statusToken = newToken();
-    const confirmation = await store.update((db) => confirm(db, token, time, statusToken));
+    const confirmation = await store.update((tx) => confirm(tx, token, time, statusToken));
     if (confirmation.outcome !== 'confirmed') return linkGonePage(c, shell);
-    for (const job of store.data.mailQueue.filter((j) => j.requestId === record.id)) {
-      await postman.deliver(job.id, job.kind === 'confirmed' ? statusToken : undefined);
-    }
+    const [confirmed, ...others] = confirmation.jobIds;
+    if (confirmed) postman.send(confirmed, statusToken);
+    for (const jobId of others) postman.send(jobId);
     return c.redirect(`/pyynto/tila/${statusToken}`, 303);
   });
 

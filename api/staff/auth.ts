@@ -5,10 +5,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
 import type { StaffAccounts } from './accounts.ts';
-import { findSession, needsTouch, touchSession } from './sessions.ts';
+import { findSession, needsTouch, sessions, touchSession } from './sessions.ts';
 
 export const loginPath = '/henkilosto/kirjaudu';
 export const sessionCookie = '__Host-istunto';
@@ -23,20 +22,20 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookie, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
 }
 
-export function requireStaff({ store, accounts, now }: { store: Store<Db>; accounts: StaffAccounts; now: () => Date }): MiddlewareHandler<StaffEnv> {
+export function requireStaff({ store, accounts, now }: { store: Store; accounts: StaffAccounts; now: () => Date }): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     c.header('Cache-Control', 'no-store');
     if (c.req.path === loginPath) return next();
     const id = getCookie(c, sessionCookie);
     const time = now();
-    const session = id ? findSession(store.data, id, time) : undefined;
+    const session = id ? findSession(store.view(sessions), id, time) : undefined;
     const account = session ? await accounts.find(session.username) : undefined;
     if (!id || !session || !account || account.disabled || account.passwordChangedAt > session.createdAt) {
       if (id) clearSessionCookie(c);
       const browser = (c.req.header('accept') ?? '').includes('text/html');
       return browser ? c.redirect(`${loginPath}?istunto=paattynyt`, 303) : c.json({ error: 'Kirjaudu sisään.' }, 401);
     }
-    if (needsTouch(session, time)) await store.update((db) => touchSession(db, id, time));
+    if (needsTouch(session, time)) await store.update((tx) => touchSession(tx, id, time));
     c.set('staff', account.username);
     c.set('sessionId', id);
     await next();

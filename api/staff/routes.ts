@@ -9,12 +9,12 @@ import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
 import { clientAddress } from '../client-address.ts';
 import type { Postman } from '../mail/postman.ts';
-import { newJob } from '../mail/jobs.ts';
+import { mailJobs, newJob } from '../mail/jobs.ts';
+import { marketingBans, requests } from '../requests/collections.ts';
 import { applyAction, staffActions, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
 import { statuses, type Status } from '../requests/record.ts';
 import { isRequestType } from '../requests/types.ts';
 import type { Shell } from '../shell/index.ts';
-import type { Db } from '../store/db.ts';
 import type { Store } from '../store/store.ts';
 import type { StaffAccounts } from './accounts.ts';
 import { clearSessionCookie, loginPath, requireStaff, sessionCookie, setSessionCookie, type StaffEnv } from './auth.ts';
@@ -30,7 +30,7 @@ import { hashPassword, verifyPassword } from './password.ts';
 import { endSession, startSession } from './sessions.ts';
 
 export type StaffRoutesOptions = {
-  store: Store<Db>;
+  store: Store;
   accounts: StaffAccounts;
   audit: AuditLog;
   postman: Postman;
@@ -76,9 +76,9 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
     }
     backoff.succeed(keys[0] ?? '');
     const previous = getCookie(c, sessionCookie);
-    const id = await store.update((db) => {
-      if (previous) endSession(db, previous);
-      return startSession(db, account.username, now());
+    const id = await store.update((tx) => {
+      if (previous) endSession(tx, previous);
+      return startSession(tx, account.username, now());
     });
     setSessionCookie(c, id);
     await log(account.username, 'login');
@@ -87,7 +87,7 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
 
   app.post(`${base}/ulos`, async (c) => {
     const id = c.get('sessionId');
-    await store.update((db) => endSession(db, id));
+    await store.update((tx) => endSession(tx, id));
     clearSessionCookie(c);
     await log(c.get('staff'), 'logout');
     return c.redirect(`${loginPath}?ulos`, 303);
@@ -102,11 +102,11 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
       ...(isRequestType(type) ? { type } : {}),
       ...(reference ? { reference } : {}),
     };
-    return listPage(c, shell, c.get('staff'), store.data.requests, filter, now());
+    return listPage(c, shell, c.get('staff'), [...store.view(requests).values()], filter, now());
   });
 
   app.get(`${base}/pyynnot/:reference`, async (c) => {
-    const record = store.data.requests.find((r) => r.reference === c.req.param('reference'));
+    const record = store.view(requests).find('reference', c.req.param('reference'));
     if (!record) return c.notFound();
     await log(c.get('staff'), 'view_request', record.reference);
     const done = c.req.query('tallennettu') !== undefined;
@@ -117,38 +117,41 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
     const reference = c.req.param('reference');
     const form = await c.req.parseBody();
     const action = String(form.action ?? '') as StaffAction;
-    const find = () => store.data.requests.find((r) => r.reference === reference);
+    const find = () => store.view(requests).find('reference', reference);
     if (!find() || !staffActions.includes(action)) return c.notFound();
     const input = { action, text: String(form.text ?? ''), until: String(form.until ?? '') };
     const staff = c.get('staff');
     const time = now();
-    const outcome = await store.update((db): ActionOutcome => {
-      const record = db.requests.find((r) => r.reference === reference);
-      if (!record) return { ok: false, message: staffText.detail.notFound };
-      const result = applyAction(record, input, staff, time);
-      if (result.ok && result.mail) db.mailQueue.push(newJob(record.id, result.mail, time));
-      return result;
+    const { outcome, jobId } = await store.update((tx): { outcome: ActionOutcome; jobId?: string } => {
+      const table = tx.table(requests);
+      const record = table.find('reference', reference);
+      if (!record) return { outcome: { ok: false, message: staffText.detail.notFound } };
+      const draft = structuredClone(record);
+      const outcome = applyAction(draft, input, staff, time);
+      if (!outcome.ok) return { outcome };
+      table.put(draft);
+      return outcome.mail ? { outcome, jobId: tx.table(mailJobs).put(newJob(record.id, outcome.mail, time)).id } : { outcome };
     });
     const record = find();
     if (!record) return c.notFound();
     if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message });
     await log(staff, action, reference);
-    for (const job of store.data.mailQueue.filter((j) => j.requestId === record.id)) await postman.deliver(job.id);
+    if (jobId) postman.send(jobId);
     return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);
   });
 
-  app.get(`${base}/markkinointikiellot`, (c) => bansPage(c, shell, c.get('staff'), store.data.marketingBans));
+  app.get(`${base}/markkinointikiellot`, (c) => bansPage(c, shell, c.get('staff'), [...store.view(marketingBans).values()]));
 
   app.get(`${base}/markkinointikiellot.csv`, async (c) => {
     await log(c.get('staff'), 'export_bans');
-    const rows = [['email', 'created_at'], ...store.data.marketingBans.map((ban) => [ban.email, ban.createdAt])];
+    const rows = [['email', 'created_at'], ...Array.from(store.view(marketingBans).values(), (ban) => [ban.email, ban.createdAt])];
     return c.body(toCsv(rows), 200, csvHeaders('markkinointikiellot.csv'));
   });
 
   app.get(`${base}/pyynnot.csv`, async (c) => {
     await log(c.get('staff'), 'export_requests');
     const header = ['reference', 'type', 'status', 'created_at', 'confirmed_at', 'due_at', 'extended_until', 'decided_at', 'outcome', 'controller'];
-    const rows = store.data.requests.map((r) => [
+    const rows = Array.from(store.view(requests).values(), (r) => [
       r.reference,
       r.type,
       r.status,

@@ -3,9 +3,13 @@
  * 8 hours in all at most; a new id at every log-in; log-out ends it on the server.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../store/db.ts';
+import { collection } from '../store/collection.ts';
+import type { Tx } from '../store/store.ts';
+import type { ViewOf } from '../store/view.ts';
 
 export type Session = { idHash: string; username: string; createdAt: string; lastSeenAt: string };
+
+export const sessions = collection('sessions', { key: (session: Session) => session.idHash });
 
 export const idleMs = 30 * 60_000;
 export const absoluteMs = 8 * 3_600_000;
@@ -20,15 +24,16 @@ function alive(session: Session, now: Date): boolean {
 }
 
 /** Starts a session and returns its id for the cookie; ended sessions are swept out on the way. */
-export function startSession(db: Db, username: string, now: Date, id = randomBytes(32).toString('base64url')): string {
-  db.sessions = db.sessions.filter((s) => alive(s, now));
+export function startSession(tx: Tx, username: string, now: Date, id = randomBytes(32).toString('base64url')): string {
+  const table = tx.table(sessions);
+  for (const session of [...table.values()]) if (!alive(session, now)) table.delete(session.idHash);
   const at = now.toISOString();
-  db.sessions.push({ idHash: hash(id), username, createdAt: at, lastSeenAt: at });
+  table.put({ idHash: hash(id), username, createdAt: at, lastSeenAt: at });
   return id;
 }
 
-export function findSession(db: Readonly<Db>, id: string, now: Date): Session | undefined {
-  const session = db.sessions.find((s) => s.idHash === hash(id));
+export function findSession(table: ViewOf<typeof sessions>, id: string, now: Date): Session | undefined {
+  const session = table.get(hash(id));
   return session && alive(session, now) ? session : undefined;
 }
 
@@ -37,11 +42,10 @@ export function needsTouch(session: Session, now: Date): boolean {
   return now.getTime() - Date.parse(session.lastSeenAt) >= touchEveryMs;
 }
 
-export function touchSession(db: Db, id: string, now: Date): void {
-  const session = db.sessions.find((s) => s.idHash === hash(id));
-  if (session) session.lastSeenAt = now.toISOString();
+export function touchSession(tx: Tx, id: string, now: Date): void {
+  tx.table(sessions).change(hash(id), (session) => (session.lastSeenAt = now.toISOString()));
 }
 
-export function endSession(db: Db, id: string): void {
-  db.sessions = db.sessions.filter((s) => s.idHash !== hash(id));
+export function endSession(tx: Tx, id: string): void {
+  tx.table(sessions).delete(hash(id));
 }

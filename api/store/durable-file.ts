@@ -2,29 +2,37 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Adapter } from 'lowdb';
 
-/** The file exists but does not hold a JSON document; it is never overwritten. */
+/** A store file exists but cannot be read as what it should hold; nothing in the data directory is changed. */
 export class StoreCorruptError extends Error {
   readonly path: string;
 
   constructor(path: string, problem: string) {
     super(
-      `${path} ${problem}. It was left untouched: restore it from a backup, ` +
-        `or move it out of the way to start again with an empty store.`,
+      `${path} ${problem}. It was left untouched, and so was the rest of the data directory: restore the ` +
+        `data directory from a backup, or move it out of the way to start again with an empty store.`,
     );
     this.name = 'StoreCorruptError';
     this.path = path;
   }
 }
 
+export type DurableJSONFileOptions = {
+  /** Called when the new content is on disk under its temp name, before the rename: where a crash test cuts in. */
+  beforeRename?: () => void | Promise<void>;
+};
+
 export class DurableJSONFile<T> implements Adapter<T> {
   readonly #path: string;
+  readonly #options: DurableJSONFileOptions;
   /** The last write, so the next one starts after it: two renames must land in the order they were asked. */
   #last: Promise<void> = Promise.resolve();
 
-  constructor(path: string) {
+  constructor(path: string, options: DurableJSONFileOptions = {}) {
     this.#path = path;
+    this.#options = options;
   }
 
   /** The parsed file, or null when there is none. */
@@ -51,28 +59,67 @@ export class DurableJSONFile<T> implements Adapter<T> {
     return data as T;
   }
 
-  /** Resolves once the new content is on disk under the file's name; on failure the old file is unchanged. */
+  /**
+   * Resolves once the new content is on disk under the file's name; on failure the old file is unchanged.
+   * Large lists are serialised a slice at a time, letting other work run between slices, so the caller must
+   * not change `data` until the write resolves (the store hands in fresh lists of frozen records).
+   */
   async write(data: T): Promise<void> {
-    // Serialised now, so a caller changing data afterwards cannot change what is written.
-    const text: unknown = JSON.stringify(data);
-    if (typeof text !== 'string') throw new TypeError(`Cannot write ${String(data)} as JSON`);
-    const written = this.#last.then(() => replace(this.#path, text));
+    if (typeof data !== 'object' || data === null) throw new TypeError(`Cannot write ${String(data)} as JSON`);
+    const written = this.#last.then(() => replace(this.#path, serialise(data as object), this.#options));
     this.#last = written.catch(() => undefined);
     return written;
   }
 }
 
+/** Output is handed to the file in pieces of about this size. */
+const pieceBytes = 1 << 20;
+
+/** The object's JSON in pieces: each top-level list item by item, so no single step stalls the server. */
+async function* serialise(data: object): AsyncGenerator<string> {
+  let piece = '';
+  let first = true;
+  piece += '{';
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    piece += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (!Array.isArray(value)) {
+      piece += json(value);
+      continue;
+    }
+    piece += '[';
+    for (let i = 0; i < value.length; i++) {
+      piece += (i === 0 ? '' : ',') + json(value[i] ?? null);
+      if (piece.length >= pieceBytes) {
+        yield piece;
+        piece = '';
+        await yieldToEvents();
+      }
+    }
+    piece += ']';
+  }
+  yield `${piece}}`;
+}
+
+function json(value: unknown): string {
+  const text: unknown = JSON.stringify(value);
+  if (typeof text !== 'string') throw new TypeError(`Cannot write ${String(value)} as JSON`);
+  return text;
+}
+
 /** Write a temp file beside the target, flush it, rename it over the target, then flush the directory entry. */
-async function replace(path: string, text: string): Promise<void> {
+async function replace(path: string, pieces: AsyncIterable<string>, options: DurableJSONFileOptions): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx', 0o600);
-    await handle.writeFile(text, 'utf8');
+    for await (const piece of pieces) await handle.write(piece, null, 'utf8');
     await handle.sync();
     await handle.close();
     handle = undefined;
+    await options.beforeRename?.();
     await rename(temp, path);
     await syncDirectory(dir);
   } catch (error) {

@@ -1,79 +1,230 @@
 /**
- * DATA_DIR/db.json and its only writer. Updates are group-committed: those that arrive while a write is in
- * flight are applied together to one copy of the committed state and written in one durable write. A
- * mutation may be run more than once (the batch is replayed without a mutation that threw), so it must be a
- * synchronous, pure function of the draft: no I/O, no clock or random reads inside it; compute those first.
+ * The data directory's store and its only writer, one process at a time (db.lock): the snapshot db.json,
+ * read and written by lowdb through a durable adapter, and the journal beside it (journal.ts).
+ *
+ * The contract, each sentence proven in tests/api/store/:
+ * - `update(mutate)` runs `mutate` once, synchronously, on a draft of the collections: no I/O and no await
+ *   inside it; compute those first. A mutation that throws rejects its own update alone and leaves nothing.
+ * - Updates that arrive together are group-committed: their changes are one journal record, appended and
+ *   fsync'd, and each update resolves only after that. Until then nobody sees them. When the write fails,
+ *   every update of the batch rejects with StoreUnavailableError and memory is as it was; the next update
+ *   tries again, so the store recovers by itself once the disk takes writes.
+ * - A change costs what it changes: the journal record holds the changed records only, and lookups go
+ *   through the indexes each collection declares.
+ * - Compaction, in the background when the journal passes its limits and at close: a new segment takes the
+ *   appends, the state is written as a new snapshot beside the old one and renamed over it, and only then
+ *   are the older segments deleted. The snapshot names the last record it holds, so a crash at any step
+ *   loses nothing and applies nothing twice.
+ * - On open: the snapshot, then the journal; a torn last record is cut off, anything else damaged stops
+ *   the open with StoreCorruptError and every file is left as it was.
  */
-import { mkdir, chmod, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { DurableJSONFile, syncDirectory } from './durable-file.ts';
+import { Low } from 'lowdb';
+import type { AnyCollection, Collection, IndexSpec } from './collection.ts';
+import { DurableJSONFile, StoreCorruptError, syncDirectory } from './durable-file.ts';
+import { JournalWriter, replay, type Change, type JournalRecord, type Segment } from './journal.ts';
 import { acquireLock, type Lock } from './lock.ts';
+import { Layer, Table, UniqueKeyError } from './table.ts';
+import { Draft, seal, View } from './view.ts';
 
 export { StoreCorruptError } from './durable-file.ts';
 export { StoreLockedError } from './lock.ts';
 
-export type StoreOptions<T> = {
-  /** How db.json is read and written; tests use it to count or fail writes. */
-  adapter?: (path: string) => Adapter<T>;
+/** The data directory does not take writes now (a full disk, a read-only file system) or the store is closed. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+export type CompactionStep = 'rotated' | 'before-rename' | 'renamed' | 'deleted';
+
+export type StoreOptions = {
+  /** A new snapshot is written once the journal since the last one holds this many bytes or records. */
+  compactAfter?: { bytes?: number; records?: number };
+  /** The clock of the journal records' `at`. */
+  now?: () => Date;
+  log?: (line: string) => void;
+  /** Seams for the store's own tests: called before each journal append (a rejection fails it) and at each compaction step. */
+  observe?: { append?: (bytes: number) => void | Promise<void>; compaction?: (step: CompactionStep) => void | Promise<void> };
 };
 
-type Waiting<T> = { mutate: (draft: T) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
+/** The snapshot: the last journal record it holds, and each collection's records as a list. */
+type Snapshot = { version: 2; seq: number } & Record<string, unknown>;
 
-export class Store<T> {
-  readonly #db: Low<T>;
-  readonly #lock: Lock;
-  #queue: Waiting<T>[] = [];
-  #flushing: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
+type Waiting = { mutate: (tx: Tx) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
-  private constructor(db: Low<T>, lock: Lock) {
-    this.#db = db;
-    this.#lock = lock;
+const defaultCompaction = { bytes: 16 << 20, records: 50_000 };
+/** How soon a failed compaction, or the disk check after a failed write, is tried again. */
+const retryMs = { compaction: 30_000, probe: 1_000 };
+
+/** Records read from a data directory by Store.read. */
+export class Contents {
+  readonly #tables: Map<string, Table<unknown>>;
+
+  constructor(tables: Map<string, Table<unknown>>) {
+    this.#tables = tables;
   }
 
-  /** Locks dataDir and reads db.json, writing defaults() first when there is none. */
-  static async open<T>(dataDir: string, defaults: () => T, options: StoreOptions<T> = {}): Promise<Store<T>> {
-    const created = await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await chmod(dataDir, 0o700);
-    if (created !== undefined) await syncDirectory(dirname(resolve(dataDir)));
-    const lock = await acquireLock(dataDir);
+  view<R, I extends Record<string, IndexSpec<R>>>(collection: Collection<R, I>): View<R, I> {
+    return new View(tableOf(this.#tables, collection));
+  }
+
+  /** Every record of a collection. */
+  list<R>(collection: Collection<R, Record<string, IndexSpec<R>>>): R[] {
+    return [...tableOf(this.#tables, collection).values()];
+  }
+}
+
+/** What one update sees and changes: a draft of each collection over the batch so far. */
+export class Tx {
+  readonly #tables: Map<string, Table<unknown>>;
+  readonly #beneath: Map<string, Layer<unknown>>;
+  readonly layers = new Map<string, Layer<unknown>>();
+
+  constructor(tables: Map<string, Table<unknown>>, beneath: Map<string, Layer<unknown>>) {
+    this.#tables = tables;
+    this.#beneath = beneath;
+  }
+
+  table<R, I extends Record<string, IndexSpec<R>>>(collection: Collection<R, I>): Draft<R, I> {
+    const table = tableOf(this.#tables, collection) as Table<unknown>;
+    let layer = this.layers.get(collection.name);
+    if (!layer) {
+      let batch = this.#beneath.get(collection.name);
+      if (!batch) this.#beneath.set(collection.name, (batch = new Layer<unknown>(table.collection, table)));
+      this.layers.set(collection.name, (layer = new Layer<unknown>(table.collection, batch)));
+    }
+    return new Draft(collection, layer as Layer<R>);
+  }
+}
+
+export class Store {
+  readonly #dir: string;
+  readonly #lock: Lock;
+  readonly #low: Low<Snapshot>;
+  readonly #tables: Map<string, Table<unknown>>;
+  readonly #options: StoreOptions;
+  readonly #limits: { bytes: number; records: number };
+  readonly #log: (line: string) => void;
+  #seq: number;
+  #writer: JournalWriter;
+  #segments: Segment[];
+  /** The journal since the snapshot: what decides when to compact. */
+  #pending: { bytes: number; records: number };
+  #queue: Waiting[] = [];
+  #flushing: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #compacting: Promise<void> | undefined;
+  #compactNotBefore = 0;
+  #healthy = true;
+  #probe: NodeJS.Timeout | undefined;
+
+  private constructor(init: {
+    dir: string;
+    lock: Lock;
+    low: Low<Snapshot>;
+    tables: Map<string, Table<unknown>>;
+    seq: number;
+    writer: JournalWriter;
+    segments: Segment[];
+    pending: { bytes: number; records: number };
+    options: StoreOptions;
+  }) {
+    this.#dir = init.dir;
+    this.#lock = init.lock;
+    this.#low = init.low;
+    this.#tables = init.tables;
+    this.#seq = init.seq;
+    this.#writer = init.writer;
+    this.#segments = init.segments;
+    this.#pending = init.pending;
+    this.#options = init.options;
+    this.#limits = { ...defaultCompaction, ...init.options.compactAfter };
+    this.#log = init.options.log ?? console.error;
+  }
+
+  /** Locks dataDir and reads the snapshot and the journal. */
+  static async open(dataDir: string, collections: AnyCollection[], options: StoreOptions = {}): Promise<Store> {
+    const dir = resolve(dataDir);
+    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+    if (created !== undefined) await syncDirectory(dirname(dir));
+    const lock = await acquireLock(dir);
     try {
-      // Temp files of writes that never reached their rename; nothing else writes here while we hold the lock.
-      for (const name of await readdir(dataDir)) {
-        if (name.startsWith('db.json.') && name.endsWith('.tmp')) await rm(join(dataDir, name), { force: true });
+      // Temp files of snapshot writes that never reached their rename; nothing else writes here while we hold the lock.
+      for (const name of await readdir(dir)) {
+        if (name.startsWith('db.json.') && name.endsWith('.tmp')) await rm(join(dir, name), { force: true });
       }
-      const path = join(dataDir, 'db.json');
-      const fallback = defaults();
-      const db = new Low<T>(options.adapter?.(path) ?? new DurableJSONFile<T>(path), fallback);
-      await db.read();
-      // Low keeps the default data only when there was no file.
-      if (db.data === fallback) await db.write();
-      return new Store(db, lock);
+      const low = snapshotFile(dir, options);
+      const loaded = await load(dir, collections, low);
+      const { journal, tables } = loaded;
+      if (journal.torn) {
+        const { path, offset, bytes } = journal.torn;
+        (options.log ?? console.error)(`store: ${path} ended in a torn record (${bytes} bytes at byte offset ${offset}, never acknowledged); it was cut off`);
+      }
+      // Segments the snapshot holds whole were left by a crash after its rename: they go now.
+      const covered = journal.segments.filter((_segment, i) => (journal.segments[i + 1]?.firstSeq ?? journal.lastSeq + 1) - 1 <= loaded.snapshotSeq);
+      for (const segment of covered) await rm(join(dir, segment.name));
+      const segments = journal.segments.filter((segment) => !covered.includes(segment));
+      const active = segments.at(-1);
+      const writer = active ? await JournalWriter.resume(dir, active, journal.validEnd) : await JournalWriter.create(dir, journal.lastSeq + 1);
+      if (!active) segments.push(writer.segment);
+      if (covered.length > 0) await syncDirectory(dir);
+      const store = new Store({
+        dir,
+        lock,
+        low,
+        tables,
+        seq: journal.lastSeq,
+        writer,
+        segments,
+        pending: { bytes: journal.bytes, records: journal.lastSeq - loaded.snapshotSeq },
+        options,
+      });
+      if (!loaded.snapshotExisted) await store.#writeSnapshot(store.#capture());
+      return store;
     } catch (error) {
       await lock.release();
       throw error;
     }
   }
 
-  /** The committed state: what db.json holds. */
-  get data(): Readonly<T> {
-    return this.#db.data;
+  /**
+   * The records on disk, as a server opening the data directory would find them, without taking the lock or
+   * changing a file: for tests, the seed command and operators' scripts.
+   */
+  static async read(dataDir: string, collections: AnyCollection[]): Promise<Contents> {
+    const dir = resolve(dataDir);
+    return new Contents((await load(dir, collections, snapshotFile(dir, {}))).tables);
+  }
+
+  /** The committed records of a collection. */
+  view<R, I extends Record<string, IndexSpec<R>>>(collection: Collection<R, I>): View<R, I> {
+    return new View(tableOf(this.#tables, collection));
+  }
+
+  /** False from a failed write until the data directory takes writes again. */
+  get healthy(): boolean {
+    return this.#healthy;
   }
 
   /** Resolves with what mutate returned once its change is on disk; rejects, changing nothing, if it is not. */
-  update<R>(mutate: (draft: T) => R): Promise<R> {
-    if (this.#closing) return Promise.reject(new Error('The store is closed'));
+  update<R>(mutate: (tx: Tx) => R): Promise<R> {
+    if (this.#closing) return Promise.reject(new StoreUnavailableError('The store is closed'));
     const { promise, resolve, reject } = Promise.withResolvers<R>();
     this.#queue.push({ mutate, resolve: resolve as (result: unknown) => void, reject });
     this.#flushing ??= this.#flush();
     return promise;
   }
 
-  /** Writes what is queued, then releases the lock. */
+  /** Writes what is queued, writes a last snapshot so the next start reads one file, then releases the lock. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#flushing) await this.#flushing;
+      await this.#compacting;
+      clearTimeout(this.#probe);
+      if (this.#pending.records > 0) await this.#compact(true).catch(() => undefined);
+      await this.#writer.close();
       await this.#lock.release();
     })();
     return this.#closing;
@@ -82,44 +233,231 @@ export class Store<T> {
   async #flush(): Promise<void> {
     // One turn first, so the updates of the same tick share the first write too.
     await Promise.resolve();
-    while (this.#queue.length > 0) await this.#commit(this.#queue.splice(0));
+    while (this.#queue.length > 0) {
+      await this.#commit(this.#queue.splice(0));
+      // Between batches no append is under way: the one moment a compaction may start a new segment.
+      if (this.#dueForCompaction()) await this.#compact(false).catch(() => undefined);
+    }
     this.#flushing = undefined;
   }
 
-  async #commit(batch: Waiting<T>[]): Promise<void> {
-    let live = batch;
-    let next: { draft: T; results: unknown[] } | undefined;
-    try {
-      // Replays from a fresh copy until no mutation throws, so none leaves a partial change behind.
-      while (!next && live.length > 0) {
-        const draft = structuredClone(this.#db.data);
-        const results: unknown[] = [];
-        const failed = new Set<Waiting<T>>();
-        for (const waiting of live) {
-          try {
-            const result = waiting.mutate(draft);
-            if (result instanceof Promise) {
-              // Whatever it changes after its first await would never be written.
-              result.catch(() => undefined);
-              throw new TypeError('A store mutation must be synchronous');
-            }
-            results.push(result);
-          } catch (error) {
-            failed.add(waiting);
-            waiting.reject(error);
-          }
+  async #commit(batch: Waiting[]): Promise<void> {
+    const layers = new Map<string, Layer<unknown>>();
+    const done: { waiting: Waiting; result: unknown }[] = [];
+    for (const waiting of batch) {
+      const tx = new Tx(this.#tables, layers);
+      try {
+        const result = waiting.mutate(tx);
+        if (result instanceof Promise) {
+          // Whatever it changes after its first await would never be written.
+          result.catch(() => undefined);
+          throw new TypeError('A store mutation must be synchronous');
         }
-        if (failed.size === 0) next = { draft, results };
-        else live = live.filter((waiting) => !failed.has(waiting));
+        for (const [name, layer] of tx.layers) {
+          const beneath = layers.get(name) as Layer<unknown>;
+          for (const [key, record] of layer.writes) beneath.set(key, record);
+        }
+        done.push({ waiting, result });
+      } catch (error) {
+        waiting.reject(error);
       }
-      if (!next) return;
-      await this.#db.adapter.write(next.draft);
-    } catch (error) {
-      for (const waiting of live) waiting.reject(error);
-      return;
     }
-    this.#db.data = next.draft;
-    const { results } = next;
-    live.forEach((waiting, i) => waiting.resolve(results[i]));
+    const changes: Change[] = [];
+    for (const [collection, layer] of layers) {
+      for (const [key, value] of layer.writes) changes.push(value === null ? { collection, key, deleted: true } : { collection, key, value });
+    }
+    if (changes.length > 0) {
+      const record: JournalRecord = { seq: this.#seq + 1, at: (this.#options.now?.() ?? new Date()).toISOString(), changes };
+      const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+      try {
+        await this.#options.observe?.append?.(line.length);
+        await this.#writer.append(line);
+      } catch (error) {
+        const failure = new StoreUnavailableError(`The journal could not be written (${describe(error)})`, { cause: error });
+        for (const { waiting } of done) waiting.reject(failure);
+        this.#failed(error);
+        return;
+      }
+      this.#seq = record.seq;
+      for (const [name, layer] of layers) {
+        const table = this.#tables.get(name) as Table<unknown>;
+        for (const [key, value] of layer.writes) table.set(key, value ?? undefined);
+      }
+      this.#pending.bytes += line.length;
+      this.#pending.records += 1;
+      this.#recovered();
+    }
+    for (const { waiting, result } of done) waiting.resolve(result);
   }
+
+  #dueForCompaction(): boolean {
+    return (
+      !this.#compacting &&
+      !this.#closing &&
+      Date.now() >= this.#compactNotBefore &&
+      (this.#pending.bytes >= this.#limits.bytes || this.#pending.records >= this.#limits.records)
+    );
+  }
+
+  /**
+   * Starts a new segment (unless closing, when nothing more is appended), captures the state, and writes it
+   * as the snapshot in the background; then the segments it holds are deleted.
+   */
+  async #compact(closing: boolean): Promise<void> {
+    const observe = this.#options.observe?.compaction;
+    const rotate = !closing && this.#writer.size > 0;
+    try {
+      if (rotate) {
+        const next = await JournalWriter.create(this.#dir, this.#seq + 1);
+        const sealed = this.#writer;
+        this.#writer = next;
+        this.#segments.push(next.segment);
+        await sealed.close();
+      }
+    } catch (error) {
+      this.#compactionFailed(error);
+      throw error;
+    }
+    const snapshot = this.#capture();
+    const pending = this.#pending;
+    this.#pending = { bytes: 0, records: 0 };
+    if (rotate) await observe?.('rotated');
+    const work = (async () => {
+      try {
+        await this.#writeSnapshot(snapshot);
+        await observe?.('renamed');
+        const held = this.#segments.filter((segment) => segment !== this.#writer.segment || closing);
+        for (const segment of held) await rm(join(this.#dir, segment.name), { force: true });
+        await syncDirectory(this.#dir);
+        this.#segments = this.#segments.filter((segment) => !held.includes(segment));
+        await observe?.('deleted');
+      } catch (error) {
+        // Nothing is lost: the old snapshot and every segment are still there. Counted again, so it is retried.
+        this.#pending = { bytes: this.#pending.bytes + pending.bytes, records: this.#pending.records + pending.records };
+        this.#compactionFailed(error);
+        throw error;
+      }
+    })();
+    if (closing) return work;
+    this.#compacting = work.catch(() => undefined).finally(() => (this.#compacting = undefined));
+  }
+
+  #compactionFailed(error: unknown): void {
+    this.#compactNotBefore = Date.now() + retryMs.compaction;
+    this.#log(`store: writing a new snapshot failed (${describe(error)}); the journal keeps every change, and it is tried again later`);
+  }
+
+  /** The state now, as the snapshot holds it: lists of the (frozen) records, so it can be written while changes go on. */
+  #capture(): Snapshot {
+    const snapshot: Snapshot = { version: 2, seq: this.#seq };
+    for (const [name, table] of this.#tables) snapshot[name] = [...table.values()];
+    return snapshot;
+  }
+
+  async #writeSnapshot(snapshot: Snapshot): Promise<void> {
+    this.#low.data = snapshot;
+    await this.#low.write();
+  }
+
+  #recovered(): void {
+    if (!this.#healthy) this.#log('store: the data directory takes writes again');
+    this.#healthy = true;
+  }
+
+  /** After a failed write: unhealthy, and a small write is tried every second until the disk takes it. */
+  #failed(error: unknown): void {
+    if (this.#healthy) this.#log(`store: the journal could not be written (${describe(error)}); changes are refused until the data directory takes writes again`);
+    this.#healthy = false;
+    if (this.#probe) return;
+    const probe = async () => {
+      const path = join(this.#dir, 'probe.tmp');
+      try {
+        const handle = await open(path, 'w', 0o600);
+        try {
+          await handle.write(Buffer.alloc(64 << 10));
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        this.#recovered();
+        this.#probe = undefined;
+      } catch {
+        if (!this.#closing) this.#probe = setTimeout(() => void probe(), retryMs.probe).unref();
+      } finally {
+        await rm(path, { force: true }).catch(() => undefined);
+      }
+    };
+    this.#probe = setTimeout(() => void probe(), retryMs.probe).unref();
+  }
+}
+
+/** An error as the log may show it: its code or name, never its message, which may quote data. */
+function describe(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).name ?? 'unknown';
+}
+
+function snapshotFile(dir: string, options: StoreOptions): Low<Snapshot> {
+  const observe = options.observe?.compaction;
+  const adapter = new DurableJSONFile<Snapshot>(join(dir, 'db.json'), observe ? { beforeRename: () => observe('before-rename') } : {});
+  return new Low<Snapshot>(adapter, { version: 2, seq: 0 });
+}
+
+function tableOf<R>(tables: Map<string, Table<unknown>>, collection: Collection<R, Record<string, IndexSpec<R>>>): Table<R> {
+  const table = tables.get(collection.name);
+  if (table?.collection !== collection) throw new TypeError(`The store was not opened with the collection ${collection.name}`);
+  return table as Table<R>;
+}
+
+/** The snapshot, then the journal after it, into tables. Reads only. */
+async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot>) {
+  const path = join(dir, 'db.json');
+  const snapshotExisted = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  await low.read();
+  // Read as found: the checks below make it the Snapshot type.
+  const snapshot = low.data as { version: unknown; seq?: unknown } & Record<string, unknown>;
+  const known = new Set(['version', 'seq', ...collections.map((c) => c.name)]);
+  const unknown = Object.keys(snapshot).find((key) => !known.has(key));
+  if (unknown !== undefined) throw new StoreCorruptError(path, `holds "${unknown}", which this version does not know`);
+  // Version 1 is the same lists without a journal.
+  const snapshotSeq = snapshot.version === 1 ? 0 : snapshot.seq;
+  if ((snapshot.version !== 1 && snapshot.version !== 2) || typeof snapshotSeq !== 'number' || !Number.isSafeInteger(snapshotSeq) || snapshotSeq < 0) {
+    throw new StoreCorruptError(path, 'does not name a known version and journal position');
+  }
+  const tables = new Map<string, Table<unknown>>();
+  for (const collection of collections) {
+    const table = new Table<unknown>(collection);
+    tables.set(collection.name, table);
+    const records = snapshot[collection.name] ?? [];
+    if (!Array.isArray(records)) throw new StoreCorruptError(path, `holds "${collection.name}" that is not a list`);
+    try {
+      for (const record of records) {
+        if (typeof record !== 'object' || record === null) throw new TypeError('a record is not an object');
+        table.set(collection.key(record), seal(record));
+      }
+    } catch (error) {
+      throw new StoreCorruptError(path, `holds "${collection.name}" that cannot be read (${(error as Error).message})`);
+    }
+  }
+  const journal = await replay(dir, snapshotSeq, (record) => {
+    for (const change of record.changes) {
+      const table = tables.get(change.collection);
+      if (!table) throw new TypeError(`unknown collection "${change.collection}"`);
+      if (change.deleted) {
+        table.set(change.key, undefined);
+        continue;
+      }
+      const value = seal(change.value);
+      if (table.collection.key(value) !== change.key) throw new TypeError(`the key of a record is not "${change.key}"`);
+      try {
+        table.set(change.key, value);
+      } catch (error) {
+        if (error instanceof UniqueKeyError) throw new TypeError(error.message);
+        throw error;
+      }
+    }
+  });
+  return { tables, snapshotSeq, snapshotExisted, journal };
 }

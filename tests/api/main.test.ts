@@ -4,6 +4,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { collections } from '../../api/collections.ts';
+import { requests } from '../../api/requests/collections.ts';
+import { Store } from '../../api/store/store.ts';
 import { isRunning, startServer, stop, type Child } from '../fixtures/server.ts';
 
 let dataDir: string;
@@ -89,8 +92,7 @@ test('every request acknowledged with 201 survives SIGKILL mid-burst', { timeout
     assert.ok(killed, 'the server was never killed');
 
     const restarted = await start({ TRUST_PROXY: 'true' });
-    const db = JSON.parse(await readFile(join(dataDir, 'db.json'), 'utf8')) as { requests: { reference: string }[] };
-    const stored = new Set(db.requests.map((r) => r.reference));
+    const stored = new Set(Array.from((await Store.read(dataDir, collections)).view(requests).values(), (r) => r.reference));
     const lost = references.filter((reference) => !stored.has(reference));
     acknowledged += references.length;
     found += references.length - lost.length;

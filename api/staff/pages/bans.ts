@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { formatInstantDay } from '../../requests/messages.ts';
 import type { Shell } from '../../shell/index.ts';
-import type { MarketingBan } from '../../store/db.ts';
+import type { MarketingBan } from '../../requests/collections.ts';
 import { staffText } from '../messages.ts';
 import { staffPage } from './frame.ts';
 

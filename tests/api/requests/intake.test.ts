@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { mailJobs } from '../../../api/mail/jobs.ts';
+import { marketingBans, requests } from '../../../api/requests/collections.ts';
 import { dropExpired } from '../../../api/requests/intake.ts';
-import { linksIn, readOutbox } from '../../fixtures/outbox.ts';
+import { linksIn } from '../../fixtures/outbox.ts';
 import { startSmtpServer } from '../../fixtures/smtp.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { erasure, postForm, postJson } from '../../fixtures/post.ts';
@@ -14,9 +14,13 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const db = async () => JSON.parse(await readFile(join(t.dataDir, 'db.json'), 'utf8'));
+/** The store as a restarted server would read it from disk. */
+const db = async () => {
+  const disk = await t.disk();
+  return { requests: disk.list(requests), marketingBans: disk.list(marketingBans), mailQueue: disk.list(mailJobs) };
+};
 const confirmLink = async () => {
-  const [mail] = await readOutbox(t.outboxDir);
+  const [mail] = await t.mails();
   const link = linksIn(mail?.text ?? '').find((l) => l.includes('/pyynto/vahvista/'));
   assert.ok(link, 'no confirmation link was mailed');
   return new URL(link);
@@ -28,22 +32,22 @@ describe('a request sent with the form script (JSON)', () => {
     assert.equal(res.status, 201);
     assert.deepEqual(await res.json(), { reference: 'TS-2026-00001' });
     const [stored] = (await db()).requests;
-    assert.equal(stored.status, 'awaiting_confirmation');
-    assert.deepEqual(stored.subject, { name: 'Maija Meikäläinen', email: 'maija.meikalainen@example.fi', relation: 'private' });
-    assert.equal(stored.details, 'Poistakaa  kaikki.\nKiitos.');
-    assert.equal(stored.restrictMeanwhile, true);
-    assert.equal(stored.confirmBy, '2026-02-07T10:00:00.000Z');
+    assert.equal(stored?.status, 'awaiting_confirmation');
+    assert.deepEqual(stored?.subject, { name: 'Maija Meikäläinen', email: 'maija.meikalainen@example.fi', relation: 'private' });
+    assert.equal(stored?.details, 'Poistakaa  kaikki.\nKiitos.');
+    assert.equal(stored?.restrictMeanwhile, true);
+    assert.equal(stored?.confirmBy, '2026-02-07T10:00:00.000Z');
   });
 
   test('mails a confirmation link whose token is stored only as a hash', async () => {
     await postJson(t.app, '/api/requests', erasure);
-    const mails = await readOutbox(t.outboxDir);
+    const mails = await t.mails();
     assert.equal(mails.length, 1);
     assert.equal(mails[0]?.to, erasure.email);
     assert.equal(mails[0]?.subject, 'Vahvista tietosuojapyyntösi');
     const token = (await confirmLink()).pathname.split('/').at(-1) ?? '';
     assert.ok(token.length >= 43, 'the token has fewer than 256 bits');
-    assert.ok(!(await readFile(join(t.dataDir, 'db.json'), 'utf8')).includes(token));
+    assert.ok(!(await t.storeText()).includes(token));
   });
 
   test('numbers references per year in sequence', async () => {
@@ -64,7 +68,7 @@ describe('a request sent as a plain form', () => {
     assert.match(page, /Pyyntösi on vastaanotettu/);
     assert.match(page, /vahvistuslinkin/);
     assert.doesNotMatch(page, /rekisterinpitäjä on tuo organisaatio/);
-    assert.equal((await db()).requests[0].restrictMeanwhile, true);
+    assert.equal((await db()).requests[0]?.restrictMeanwhile, true);
   });
 
   test('from an organisation user tells them the organisation is the controller', async () => {
@@ -73,7 +77,7 @@ describe('a request sent as a plain form', () => {
     const page = await (await t.app.request(res.headers.get('location') ?? '')).text();
     assert.match(page, /rekisterinpitäjä on tuo organisaatio/);
     assert.match(page, /Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan/);
-    assert.equal((await db()).requests[0].subject.organisation, 'Oulun kaupunki');
+    assert.equal((await db()).requests[0]?.subject.organisation, 'Oulun kaupunki');
   });
 });
 
@@ -83,9 +87,9 @@ describe('a marketing ban', () => {
     assert.equal((await postForm(t.app, '/api/requests', { type: 'marketing_ban', email: ' maija@example.FI ' })).status, 303);
     const data = await db();
     assert.equal(data.marketingBans.length, 1);
-    assert.equal(data.marketingBans[0].email, 'maija@example.fi');
+    assert.equal(data.marketingBans[0]?.email, 'maija@example.fi');
     assert.ok(data.requests.every((r: { status: string }) => r.status === 'completed'));
-    const mails = await readOutbox(t.outboxDir);
+    const mails = await t.mails();
     assert.deepEqual(mails.map((m) => m.subject), ['Suoramarkkinointikielto on kirjattu', 'Suoramarkkinointikielto on kirjattu']);
     assert.ok(mails.every((m) => linksIn(m.text).length === 0), 'a ban needs no confirmation link');
   });
@@ -108,7 +112,7 @@ describe('confirming by e-mail', () => {
     const html = await page.text();
     assert.match(html, /<form method="post" action="\/api\/requests\/confirm">/);
     assert.match(html, /Vahvista pyyntö/);
-    assert.equal((await db()).requests[0].status, 'awaiting_confirmation');
+    assert.equal((await db()).requests[0]?.status, 'awaiting_confirmation');
   });
 
   test('the button confirms: the clock starts, the status link is mailed and shows type, reference, status and deadline', async () => {
@@ -119,11 +123,11 @@ describe('confirming by e-mail', () => {
     const status = res.headers.get('location') ?? '';
     assert.match(status, /^\/pyynto\/tila\/[\w-]{43}$/);
     const [stored] = (await db()).requests;
-    assert.equal(stored.status, 'received');
-    assert.equal(stored.confirmedAt, '2026-01-31T10:00:00.000Z');
-    assert.equal(stored.dueAt, '2026-02-28');
+    assert.equal(stored?.status, 'received');
+    assert.equal(stored?.confirmedAt, '2026-01-31T10:00:00.000Z');
+    assert.equal(stored?.dueAt, '2026-02-28');
 
-    const mails = await readOutbox(t.outboxDir);
+    const mails = await t.mails();
     assert.equal(mails[1]?.subject, 'Pyyntösi TS-2026-00001 on vahvistettu');
     assert.match(mails[1]?.text ?? '', /Vastaamme viimeistään 28\.2\.2026/);
     const mailed = new URL(linksIn(mails[1]?.text ?? '')[0] ?? '');
@@ -150,7 +154,7 @@ describe('confirming by e-mail', () => {
     const res = await postForm(t.app, '/api/requests/confirm', { token: link.pathname.split('/').at(-1) ?? '' });
     assert.equal(res.status, 410);
     assert.match(await res.text(), /Linkki ei ole voimassa/);
-    assert.equal((await db()).requests[0].status, 'awaiting_confirmation');
+    assert.equal((await db()).requests[0]?.status, 'awaiting_confirmation');
   });
 
   test('an unknown or malformed token gets the 410 page', async () => {
@@ -178,7 +182,7 @@ describe('a mail server that fails', () => {
     const res = await postJson(t.app, '/api/requests', erasure);
     assert.equal(res.status, 201);
     assert.equal((await db()).requests.length, 1);
-    assert.equal((await db()).mailQueue[0].attempts, 1);
+    assert.equal((await db()).mailQueue[0]?.attempts, 1);
 
     await t.postman.deliverDue();
     assert.equal(sent.length, 0, 'retried before its time');
@@ -199,7 +203,7 @@ test('unconfirmed requests are forgotten once their week is over; confirmed ones
   const token = (await confirmLink()).pathname.split('/').at(-1) ?? '';
   await postForm(t.app, '/api/requests/confirm', { token });
   t.clock.now = new Date('2026-02-08T00:00:00Z');
-  assert.equal(await t.store.update((data) => dropExpired(data, t.clock.now)), 1);
+  assert.equal(await t.store.update((tx) => dropExpired(tx, t.clock.now)), 1);
   const left = (await db()).requests;
   assert.deepEqual(left.map((r: { subject: { email: string } }) => r.subject.email), [erasure.email]);
   assert.ok(!JSON.stringify(await db()).includes('toinen@example.fi'));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { erasure, from, postForm, postJson } from '../../fixtures/post.ts';
@@ -9,13 +8,14 @@ let t: TestApp;
 let before: string;
 beforeEach(async () => {
   t = await testApp();
-  before = await readFile(join(t.dataDir, 'db.json'), 'utf8');
+  before = await t.storeText();
 });
 afterEach(() => t.close());
 
 /** After a rejection nothing may be stored and nothing mailed. */
 async function nothingStored(): Promise<void> {
-  assert.equal(await readFile(join(t.dataDir, 'db.json'), 'utf8'), before, 'db.json changed');
+  assert.equal(await t.storeText(), before, 'the store changed');
+  await t.postman.idle();
   assert.deepEqual(await readdir(t.outboxDir).catch(() => []), [], 'a mail was sent');
 }
 

@@ -1,8 +1,10 @@
 /** Who gets into the staff area: log-in, sessions, log-out, and every route behind them. */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { requests } from '../../../api/requests/collections.ts';
 import { StaffAccounts } from '../../../api/staff/accounts.ts';
 import { hashPassword } from '../../../api/staff/password.ts';
+import { sessions } from '../../../api/staff/sessions.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { from, postForm } from '../../fixtures/post.ts';
 import { addStaff, asStaff, confirmedRequest, login, password } from '../../fixtures/staff.ts';
@@ -31,7 +33,7 @@ describe('every staff route', () => {
         assert.equal(client.status, 401, `${method} ${url} for a non-HTML client`);
       }
     }
-    assert.equal(t.store.data.requests[0]?.events.length, 2, 'a refused request changed something');
+    assert.equal([...t.store.view(requests).values()][0]?.events.length, 2, 'a refused request changed something');
   });
 });
 
@@ -60,7 +62,7 @@ describe('a session', () => {
     assert.equal(out.status, 303);
     assert.match(out.headers.get('set-cookie') ?? '', /__Host-istunto=;.*Max-Age=0/);
     assert.equal((await asStaff(t, cookie, '/henkilosto/')).status, 303);
-    assert.deepEqual(t.store.data.sessions, []);
+    assert.deepEqual([...t.store.view(sessions).values()], []);
   });
 
   test('ends when the account is disabled or its password changed', async () => {
@@ -98,7 +100,7 @@ describe('logging in', () => {
     assert.notEqual(second, first);
     assert.equal((await asStaff(t, first, '/henkilosto/')).status, 303, 'the session from before the log-in lives on');
     assert.equal((await asStaff(t, second, '/henkilosto/')).status, 200);
-    assert.ok(!JSON.stringify(t.store.data.sessions).includes(second.split('=')[1] ?? '-'), 'a session id is stored as is');
+    assert.ok(!JSON.stringify([...t.store.view(sessions).values()]).includes(second.split('=')[1] ?? '-'), 'a session id is stored as is');
   });
 
   test('answers an unknown user and a wrong password the same way', async () => {

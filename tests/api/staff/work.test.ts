@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { requests } from '../../../api/requests/collections.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
-import { readOutbox } from '../../fixtures/outbox.ts';
 import { erasure, postForm, postJson } from '../../fixtures/post.ts';
 import { act, addStaff, asStaff, confirmedRequest, login, password } from '../../fixtures/staff.ts';
 
@@ -22,7 +22,7 @@ const audit = async () =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { at: string; actor: string; action: string; id?: string });
-const lastMail = async () => (await readOutbox(t.outboxDir)).at(-1);
+const lastMail = async () => (await t.mails()).at(-1);
 
 describe('the request list', () => {
   test('shows counts, overdue requests first and marked in words, and unconfirmed ones apart', async () => {
@@ -77,7 +77,7 @@ describe('a request', () => {
     const res = await act(t, cookie, reference, { action: 'reject', text: 'Ei käy.' });
     assert.equal(res.status, 422);
     assert.match(await res.text(), /Toiminto ei sovi pyynnölle, jonka tila on &quot;Valmis&quot;\./);
-    assert.equal(t.store.data.requests[0]?.status, 'completed');
+    assert.equal([...t.store.view(requests).values()][0]?.status, 'completed');
   });
 
   test('a rejection e-mails the justification and names the right to complain to the Ombudsman', async () => {
@@ -110,7 +110,7 @@ describe('a request', () => {
     await t.close();
     t = await testApp({ staffNotifyTo: 'tietosuoja@alfasoft.fi' });
     const reference = await confirmedRequest(t, { ...erasure, details: 'Salainen lisätieto.' });
-    const notice = (await readOutbox(t.outboxDir)).find((m) => m.to === 'tietosuoja@alfasoft.fi');
+    const notice = (await t.mails()).find((m) => m.to === 'tietosuoja@alfasoft.fi');
     assert.ok(notice, 'staff were not told');
     assert.equal(notice.subject, `Uusi tietosuojapyyntö ${reference}`);
     assert.match(notice.text, new RegExp(`http://localhost:4321/henkilosto/pyynnot/${reference}`));

@@ -1,0 +1,6 @@
+/** Every collection the store holds, each declared by its own area: what the server opens the data directory with. */
+import { mailJobs } from './mail/jobs.ts';
+import { marketingBans, requests } from './requests/collections.ts';
+import { sessions } from './staff/sessions.ts';
+
+export const collections = [requests, marketingBans, mailJobs, sessions];

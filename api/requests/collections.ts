@@ -1,0 +1,27 @@
+/** The requests area's collections in the store: the requests, and the marketing bans keyed by e-mail address. */
+import { collection, group, maximum, unique } from '../store/collection.ts';
+import type { ViewOf } from '../store/view.ts';
+import type { RequestRecord } from './record.ts';
+import { parseReference } from './reference.ts';
+
+export const requests = collection('requests', {
+  key: (r: RequestRecord) => r.id,
+  indexes: {
+    reference: unique((r: RequestRecord) => r.reference),
+    confirmToken: unique((r: RequestRecord) => r.confirmTokenHash),
+    statusToken: unique((r: RequestRecord) => r.statusTokenHash),
+    status: group((r: RequestRecord) => r.status),
+    /** The last reference number of each year, which the next one continues. */
+    sequence: maximum(
+      (r: RequestRecord) => String(parseReference(r.reference)?.year ?? ''),
+      (r: RequestRecord) => parseReference(r.reference)?.sequence ?? 0,
+    ),
+  },
+});
+
+export type Requests = ViewOf<typeof requests>;
+
+/** In force from the moment it is recorded; one per address (already lower-cased by the schema). */
+export type MarketingBan = { email: string; createdAt: string; requestId: string };
+
+export const marketingBans = collection('marketingBans', { key: (ban: MarketingBan) => ban.email });

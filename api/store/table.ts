@@ -1,0 +1,238 @@
+/**
+ * The records of one collection in memory with their indexes (Table), and changes not yet on disk layered
+ * over them (Layer). A layer reads through to what lies beneath it, so a mutation sees the batch's earlier
+ * changes and the batch sees the committed records, while the committed table stays as it is until the
+ * journal record of the batch is on disk.
+ */
+import type { AnyCollection, GroupIndex, IndexSpec, MaximumIndex, UniqueIndex } from './collection.ts';
+
+/** Two records would share a key of a unique index. */
+export class UniqueKeyError extends Error {
+  override name = 'UniqueKeyError';
+}
+
+/** What a view reads from: the committed table or a layer over it. */
+export interface Source<R> {
+  get(key: string): R | undefined;
+  /** The key of the record whose unique index value is `value`. */
+  findKey(index: string, value: string): string | undefined;
+  groupKeys(index: string, value: string): string[];
+  maximum(index: string, group: string): number;
+  keys(): Iterable<string>;
+  values(): Iterable<R>;
+  readonly size: number;
+}
+
+type IndexState<R> = { add(key: string, record: R): void; remove(key: string, record: R): void };
+
+class UniqueState<R> implements IndexState<R> {
+  readonly map = new Map<string, string>();
+  readonly name: string;
+  readonly spec: UniqueIndex<R>;
+  constructor(name: string, spec: UniqueIndex<R>) {
+    this.name = name;
+    this.spec = spec;
+  }
+  add(key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    if (value === undefined) return;
+    const other = this.map.get(value);
+    if (other !== undefined && other !== key) throw new UniqueKeyError(`Two records share the ${this.name} "${value}"`);
+    this.map.set(value, key);
+  }
+  remove(key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    if (value !== undefined && this.map.get(value) === key) this.map.delete(value);
+  }
+}
+
+class GroupState<R> implements IndexState<R> {
+  readonly map = new Map<string, Set<string>>();
+  readonly spec: GroupIndex<R>;
+  constructor(spec: GroupIndex<R>) {
+    this.spec = spec;
+  }
+  add(key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    if (value === undefined) return;
+    let keys = this.map.get(value);
+    if (!keys) this.map.set(value, (keys = new Set()));
+    keys.add(key);
+  }
+  remove(key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    const keys = value === undefined ? undefined : this.map.get(value);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.map.delete(value as string);
+  }
+}
+
+class MaximumState<R> implements IndexState<R> {
+  /** How many records have each value, per group: a removal finds the next largest without a scan of the records. */
+  readonly counts = new Map<string, Map<number, number>>();
+  readonly max = new Map<string, number>();
+  readonly spec: MaximumIndex<R>;
+  constructor(spec: MaximumIndex<R>) {
+    this.spec = spec;
+  }
+  add(_key: string, record: R): void {
+    const group = this.spec.groupOf(record);
+    if (group === undefined) return;
+    const value = this.spec.valueOf(record);
+    let counts = this.counts.get(group);
+    if (!counts) this.counts.set(group, (counts = new Map()));
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+    if (value > (this.max.get(group) ?? Number.NEGATIVE_INFINITY)) this.max.set(group, value);
+  }
+  remove(_key: string, record: R): void {
+    const group = this.spec.groupOf(record);
+    const counts = group === undefined ? undefined : this.counts.get(group);
+    if (!counts || group === undefined) return;
+    const value = this.spec.valueOf(record);
+    const left = (counts.get(value) ?? 0) - 1;
+    if (left > 0) return void counts.set(value, left);
+    counts.delete(value);
+    if (counts.size === 0) {
+      this.counts.delete(group);
+      this.max.delete(group);
+    } else if (this.max.get(group) === value) {
+      this.max.set(group, Math.max(...counts.keys()));
+    }
+  }
+  get(group: string): number {
+    return this.max.get(group) ?? 0;
+  }
+}
+
+type States<R> = Map<string, UniqueState<R> | GroupState<R> | MaximumState<R>>;
+
+function statesFor<R>(indexes: Record<string, IndexSpec<R>>): States<R> {
+  const states: States<R> = new Map();
+  for (const [name, spec] of Object.entries(indexes)) {
+    states.set(name, spec.kind === 'unique' ? new UniqueState(name, spec) : spec.kind === 'group' ? new GroupState(spec) : new MaximumState(spec));
+  }
+  return states;
+}
+
+function state<R, S>(states: States<R>, name: string, kind: new (...args: never[]) => S): S {
+  const found = states.get(name);
+  if (!(found instanceof kind)) throw new TypeError(`No such index: ${name}`);
+  return found;
+}
+
+/** The committed records of a collection. */
+export class Table<R> implements Source<R> {
+  readonly collection: AnyCollection;
+  readonly #records = new Map<string, R>();
+  readonly #states: States<R>;
+
+  constructor(collection: AnyCollection) {
+    this.collection = collection;
+    this.#states = statesFor(collection.indexes);
+  }
+
+  get size(): number {
+    return this.#records.size;
+  }
+  get(key: string): R | undefined {
+    return this.#records.get(key);
+  }
+  findKey(index: string, value: string): string | undefined {
+    return state(this.#states, index, UniqueState).map.get(value);
+  }
+  groupKeys(index: string, value: string): string[] {
+    return [...(state(this.#states, index, GroupState).map.get(value) ?? [])];
+  }
+  maximum(index: string, group: string): number {
+    return state(this.#states, index, MaximumState).get(group);
+  }
+  keys(): Iterable<string> {
+    return this.#records.keys();
+  }
+  values(): Iterable<R> {
+    return this.#records.values();
+  }
+
+  /** Sets or (with undefined) removes a record, keeping every index in step. */
+  set(key: string, record: R | undefined): void {
+    const old = this.#records.get(key);
+    if (old !== undefined) for (const index of this.#states.values()) index.remove(key, old);
+    if (record === undefined) {
+      this.#records.delete(key);
+      return;
+    }
+    this.#records.set(key, record);
+    for (const index of this.#states.values()) index.add(key, record);
+  }
+}
+
+/** Changes over a source: `null` marks a removed record. */
+export class Layer<R> implements Source<R> {
+  readonly collection: AnyCollection;
+  readonly writes = new Map<string, R | null>();
+  readonly #parent: Source<R>;
+  /** Indexes over the records written in this layer only. */
+  readonly #states: States<R>;
+  #sizeDelta = 0;
+
+  constructor(collection: AnyCollection, parent: Source<R>) {
+    this.collection = collection;
+    this.#parent = parent;
+    this.#states = statesFor(collection.indexes);
+  }
+
+  get size(): number {
+    return this.#parent.size + this.#sizeDelta;
+  }
+  get(key: string): R | undefined {
+    return this.writes.has(key) ? (this.writes.get(key) ?? undefined) : this.#parent.get(key);
+  }
+  findKey(index: string, value: string): string | undefined {
+    const own = state(this.#states, index, UniqueState).map.get(value);
+    if (own !== undefined) return own;
+    // A record changed here no longer has the value beneath, or the own index would have found it.
+    const beneath = this.#parent.findKey(index, value);
+    return beneath !== undefined && this.writes.has(beneath) ? undefined : beneath;
+  }
+  groupKeys(index: string, value: string): string[] {
+    const beneath = this.#parent.groupKeys(index, value).filter((key) => !this.writes.has(key));
+    return [...beneath, ...(state(this.#states, index, GroupState).map.get(value) ?? [])];
+  }
+  /**
+   * The larger of this layer's and the source's maximum. A record removed here does not lower it, so a
+   * sequence never hands out a number twice while the store is open.
+   */
+  maximum(index: string, group: string): number {
+    return Math.max(this.#parent.maximum(index, group), state(this.#states, index, MaximumState).get(group));
+  }
+  *keys(): Iterable<string> {
+    for (const key of this.#parent.keys()) if (!this.writes.has(key)) yield key;
+    for (const [key, record] of this.writes) if (record !== null) yield key;
+  }
+  *values(): Iterable<R> {
+    for (const key of this.keys()) yield this.get(key) as R;
+  }
+
+  /** Records a change; a record that would share a unique key with another one is refused, changing nothing. */
+  set(key: string, record: R | null): void {
+    if (record !== null) {
+      for (const [name, spec] of Object.entries(this.collection.indexes)) {
+        if (spec.kind !== 'unique') continue;
+        const value = (spec as UniqueIndex<R>).keyOf(record);
+        const holder = value === undefined ? undefined : this.findKey(name, value);
+        if (holder !== undefined && holder !== key) {
+          throw new UniqueKeyError(`${this.collection.name}: another record has the ${name} "${value}"`);
+        }
+      }
+    }
+    const existed = this.get(key) !== undefined;
+    const old = this.writes.get(key);
+    if (old) for (const index of this.#states.values()) index.remove(key, old);
+    // Removing what only this layer added leaves nothing to write down.
+    if (record === null && this.#parent.get(key) === undefined) this.writes.delete(key);
+    else this.writes.set(key, record);
+    if (record) for (const index of this.#states.values()) index.add(key, record);
+    this.#sizeDelta += (record === null ? 0 : 1) - (existed ? 1 : 0);
+  }
+}
