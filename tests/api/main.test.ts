@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { collections } from '../../api/collections.ts';
 import { requests } from '../../api/requests/collections.ts';
+import { seed } from '../../api/seed/index.ts';
 import { Store } from '../../api/store/store.ts';
 import { isRunning, startServer, stop, type Child } from '../fixtures/server.ts';
 
@@ -51,11 +52,14 @@ for (const [what, content] of [
   });
 }
 
-test('every request acknowledged with 201 survives SIGKILL mid-burst', { timeout: 180_000 }, async (t) => {
+test('every request acknowledged with 201 survives SIGKILL mid-burst, on a store of 10,000 requests', { timeout: 300_000 }, async (t) => {
   const rounds = 3;
   const burst = 200;
   let acknowledged = 0;
   let found = 0;
+  const seeded = await Store.open(dataDir, collections, { log: () => {} });
+  await seed(seeded, { requests: 10_000, bans: 10_000, now: new Date() });
+  await seeded.close();
   for (let round = 1; round <= rounds; round++) {
     const server = await start({ TRUST_PROXY: 'true' });
     const references: string[] = [];
@@ -93,6 +97,7 @@ test('every request acknowledged with 201 survives SIGKILL mid-burst', { timeout
 
     const restarted = await start({ TRUST_PROXY: 'true' });
     const stored = new Set(Array.from((await Store.read(dataDir, collections)).view(requests).values(), (r) => r.reference));
+    assert.ok(stored.size >= 10_000, 'the seeded requests are gone');
     const lost = references.filter((reference) => !stored.has(reference));
     acknowledged += references.length;
     found += references.length - lost.length;
