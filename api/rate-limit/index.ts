@@ -16,17 +16,20 @@ export type RateLimitOptions = {
 };
 
 export function rateLimit({ limit, windowMs, key, now = Date.now }: RateLimitOptions): MiddlewareHandler {
+  // In the order the windows started (a new window is moved to the end), so the finished ones are at the front.
   const windows = new Map<string, { start: number; count: number }>();
   return async (c, next) => {
     const time = now();
-    // Forget finished windows now and then, so the map stays as small as the set of recent clients.
-    if (windows.size > 10_000) {
-      for (const [k, w] of windows) if (time - w.start >= windowMs) windows.delete(k);
+    // Forget finished windows from the front: each is looked at once, so a request costs the same however many clients there are.
+    for (const [k, w] of windows) {
+      if (time - w.start < windowMs) break;
+      windows.delete(k);
     }
     const k = key(c);
     let window = windows.get(k);
     if (!window || time - window.start >= windowMs) {
       window = { start: time, count: 0 };
+      windows.delete(k);
       windows.set(k, window);
     }
     window.count += 1;
