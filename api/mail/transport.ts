@@ -33,6 +33,9 @@ export function createMailer({ smtpUrl, outboxDir, from, log = console.log }: Ma
   if (smtpUrl) {
     const transport = createTransport({
       url: smtpUrl,
+      // Connections are kept and reused: a new one per mail costs a handshake (and TLS) each time.
+      pool: true,
+      maxConnections: 2,
       connectionTimeout: smtpTimeoutMs,
       greetingTimeout: smtpTimeoutMs,
       socketTimeout: smtpTimeoutMs,
