@@ -2,5 +2,6 @@
 import { mailJobs } from './mail/jobs.ts';
 import { marketingBans, requests } from './requests/collections.ts';
 import { sessions } from './staff/sessions.ts';
+import type { AnyCollection } from './store/collection.ts';
 
-export const collections = [requests, marketingBans, mailJobs, sessions];
+export const collections: AnyCollection[] = [requests, marketingBans, mailJobs, sessions];

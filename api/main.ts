@@ -49,7 +49,7 @@ try {
   const stop = () => {
     clearInterval(timer);
     server.close(async () => {
-      await postman.idle();
+      await postman.stop();
       await store.close();
       mailer.close();
       process.exit(0);

@@ -20,6 +20,8 @@ export type Postman = {
   deliverDue(): Promise<void>;
   /** Resolves once no delivery is waiting or under way. */
   idle(): Promise<void>;
+  /** Drops the deliveries still waiting (they stay in the durable queue) and resolves once those under way end. */
+  stop(): Promise<void>;
 };
 
 export type PostmanOptions = {
@@ -130,5 +132,10 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
     await idle();
   }
 
-  return { send, deliverDue, idle };
+  function stop(): Promise<void> {
+    for (const { jobId } of waiting.splice(0)) queued.delete(jobId);
+    return idle();
+  }
+
+  return { send, deliverDue, idle, stop };
 }

@@ -73,7 +73,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
 }
 
 /** Output is handed to the file in pieces of about this size. */
-const pieceBytes = 1 << 20;
+const pieceBytes = 256 << 10;
 
 /** The object's JSON in pieces: each top-level list item by item, so no single step stalls the server. */
 async function* serialise(data: object): AsyncGenerator<string> {

@@ -224,6 +224,7 @@ export class Store {
       await this.#compacting;
       clearTimeout(this.#probe);
       if (this.#pending.records > 0) await this.#compact(true).catch(() => undefined);
+      else await this.#dropHeldSegments().catch(() => undefined);
       await this.#writer.close();
       await this.#lock.release();
     })();
@@ -326,10 +327,7 @@ export class Store {
       try {
         await this.#writeSnapshot(snapshot);
         await observe?.('renamed');
-        const held = this.#segments.filter((segment) => segment !== this.#writer.segment || closing);
-        for (const segment of held) await rm(join(this.#dir, segment.name), { force: true });
-        await syncDirectory(this.#dir);
-        this.#segments = this.#segments.filter((segment) => !held.includes(segment));
+        await this.#dropHeldSegments(closing);
         await observe?.('deleted');
       } catch (error) {
         // Nothing is lost: the old snapshot and every segment are still there. Counted again, so it is retried.
@@ -340,6 +338,14 @@ export class Store {
     })();
     if (closing) return work;
     this.#compacting = work.catch(() => undefined).finally(() => (this.#compacting = undefined));
+  }
+
+  /** Deletes the segments the snapshot holds whole: all but the one appended to, and that too when closing. */
+  async #dropHeldSegments(closing = true): Promise<void> {
+    const held = this.#segments.filter((segment) => segment !== this.#writer.segment || closing);
+    for (const segment of held) await rm(join(this.#dir, segment.name), { force: true });
+    await syncDirectory(this.#dir);
+    this.#segments = this.#segments.filter((segment) => !held.includes(segment));
   }
 
   #compactionFailed(error: unknown): void {

@@ -62,6 +62,14 @@ describe('writing', () => {
   });
 });
 
+describe('the layout', () => {
+  test('reads a file in another layout too: pretty-printed by jq, as an operator may leave it', async () => {
+    const doc = { version: 1, requests: [{ id: 'a', events: [{ at: '2026' }] }], bans: [] };
+    await writeFile(path, JSON.stringify(doc, null, 2));
+    assert.deepEqual(await new DurableJSONFile(path).read(), doc);
+  });
+});
+
 describe('reading', () => {
   test('gives null when there is no file', async () => {
     assert.equal(await new DurableJSONFile<Doc>(path).read(), null);

@@ -196,7 +196,7 @@ test('hands out frozen records, so stored data cannot change behind the journal'
 
 test('stores a record as JSON will read it back: undefined fields dropped, other non-JSON values refused', async () => {
   const store = await openItems(dataDir);
-  const stored = await store.update((tx) => tx.table(items).put({ ...item('a'), tag: undefined }));
+  const stored = await store.update((tx) => tx.table(items).put({ ...item('a'), tag: undefined } as unknown as Item));
   assert.ok(!('tag' in stored));
   await assert.rejects(store.update((tx) => tx.table(items).put({ ...item('b'), n: Number.NaN })), TypeError);
   await assert.rejects(store.update((tx) => tx.table(items).put({ ...item('c'), notes: [new Date() as unknown as string] })), TypeError);
@@ -220,6 +220,17 @@ test('writes what is queued before close, leaves one snapshot and no journal, an
   const reopened = await openItems(dataDir);
   assert.deepEqual(contents(reopened).items, [item('before close')]);
   await reopened.close();
+});
+
+test('closing a store that changed nothing leaves the snapshot alone and no empty journal behind', async () => {
+  const store = await openItems(dataDir);
+  await store.update((tx) => tx.table(items).put(item('a')));
+  await store.close();
+  const snapshot = await readFile(join(dataDir, 'db.json'), 'utf8');
+  const again = await openItems(dataDir);
+  await again.close();
+  assert.deepEqual(await readdir(dataDir), ['db.json']);
+  assert.equal(await readFile(join(dataDir, 'db.json'), 'utf8'), snapshot);
 });
 
 test('refuses a corrupt db.json, leaving it as it was and the directory unlocked', async () => {
