@@ -37,6 +37,12 @@ export type PostmanOptions = {
 /** Mails handed to the mail server at once. */
 const concurrency = 2;
 /**
+ * Mails started a second at most. Far above what the service needs (1.7 million a day), it keeps a burst of
+ * submissions, or the backlog after a mail server outage, from taking the server's time from the people
+ * using it, and from flooding the mail server: the mails wait in the durable queue and leave at this pace.
+ */
+export const mailsPerSecond = 20;
+/**
  * Deliveries waiting in memory at most. Past it a job simply stays in the durable queue for the next round of
  * deliverDue (with a fresh token), so a flood of submissions cannot grow the server's memory.
  */
@@ -47,6 +53,9 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
   /** Jobs waiting or under way, so none is sent twice at once. */
   const queued = new Set<string>();
   let running = 0;
+  /** When the next delivery may start (performance.now()), and the timer that waits for it. */
+  let nextStart = 0;
+  let paced: NodeJS.Timeout | undefined;
   const idlers: (() => void)[] = [];
   const link = (path: string, token: string) => new URL(`${path}${token}`, publicUrl).href;
 
@@ -101,6 +110,15 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
 
   function pump(): void {
     while (running < concurrency && waiting.length > 0) {
+      const wait = nextStart - performance.now();
+      if (wait > 0) {
+        paced ??= setTimeout(() => {
+          paced = undefined;
+          pump();
+        }, wait);
+        return;
+      }
+      nextStart = Math.max(nextStart, performance.now()) + 1000 / mailsPerSecond;
       const { jobId, token } = waiting.shift() as (typeof waiting)[number];
       running += 1;
       void deliver(jobId, token).finally(() => {
@@ -133,6 +151,8 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
   }
 
   function stop(): Promise<void> {
+    clearTimeout(paced);
+    paced = undefined;
     for (const { jobId } of waiting.splice(0)) queued.delete(jobId);
     return idle();
   }

@@ -39,7 +39,11 @@ export class StoreUnavailableError extends Error {
 export type CompactionStep = 'rotated' | 'before-rename' | 'renamed' | 'deleted';
 
 export type StoreOptions = {
-  /** A new snapshot is written once the journal since the last one holds this many bytes or records. */
+  /**
+   * A new snapshot is written once the journal since the last one holds this many records, or this many
+   * bytes and at least as many as the snapshot: rewriting the snapshot then costs at most as much as the
+   * changes it takes in, and replaying the journal at start at most as much as reading the snapshot.
+   */
   compactAfter?: { bytes?: number; records?: number };
   /** The clock of the journal records' `at`. */
   now?: () => Date;
@@ -53,7 +57,7 @@ type Snapshot = { version: 2; seq: number } & Record<string, unknown>;
 
 type Waiting = { mutate: (tx: Tx) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
-const defaultCompaction = { bytes: 16 << 20, records: 50_000 };
+const defaultCompaction = { bytes: 16 << 20, records: 100_000 };
 /** How soon a failed compaction, or the disk check after a failed write, is tried again. */
 const retryMs = { compaction: 30_000, probe: 1_000 };
 
@@ -116,6 +120,7 @@ export class Store {
   #closing: Promise<void> | undefined;
   #compacting: Promise<void> | undefined;
   #compactNotBefore = 0;
+  #snapshotBytes = 0;
   #healthy = true;
   #probe: NodeJS.Timeout | undefined;
 
@@ -181,7 +186,8 @@ export class Store {
         pending: { bytes: journal.bytes, records: journal.lastSeq - loaded.snapshotSeq },
         options,
       });
-      if (!loaded.snapshotExisted) await store.#writeSnapshot(store.#capture());
+      if (loaded.snapshotExisted) store.#snapshotBytes = loaded.snapshotBytes;
+      else await store.#writeSnapshot(store.#capture());
       return store;
     } catch (error) {
       await lock.release();
@@ -296,7 +302,7 @@ export class Store {
       !this.#compacting &&
       !this.#closing &&
       Date.now() >= this.#compactNotBefore &&
-      (this.#pending.bytes >= this.#limits.bytes || this.#pending.records >= this.#limits.records)
+      (this.#pending.bytes >= Math.max(this.#limits.bytes, this.#snapshotBytes) || this.#pending.records >= this.#limits.records)
     );
   }
 
@@ -363,6 +369,7 @@ export class Store {
   async #writeSnapshot(snapshot: Snapshot): Promise<void> {
     this.#low.data = snapshot;
     await this.#low.write();
+    this.#snapshotBytes = (await stat(join(this.#dir, 'db.json'))).size;
   }
 
   #recovered(): void {
@@ -417,9 +424,9 @@ function tableOf<R>(tables: Map<string, Table<unknown>>, collection: Collection<
 /** The snapshot, then the journal after it, into tables. Reads only. */
 async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot>) {
   const path = join(dir, 'db.json');
-  const snapshotExisted = await stat(path).then(
-    () => true,
-    () => false,
+  const snapshotBytes = await stat(path).then(
+    (info) => info.size,
+    () => undefined,
   );
   await low.read();
   // Read as found: the checks below make it the Snapshot type.
@@ -465,5 +472,5 @@ async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot
       }
     }
   });
-  return { tables, snapshotSeq, snapshotExisted, journal };
+  return { tables, snapshotSeq, snapshotExisted: snapshotBytes !== undefined, snapshotBytes: snapshotBytes ?? 0, journal };
 }

@@ -47,7 +47,8 @@ class UniqueState<R> implements IndexState<R> {
 }
 
 class GroupState<R> implements IndexState<R> {
-  readonly map = new Map<string, Set<string>>();
+  /** A key alone, or a set once there are more: most groups (the mails of one request) hold one record. */
+  readonly map = new Map<string, string | Set<string>>();
   readonly spec: GroupIndex<R>;
   constructor(spec: GroupIndex<R>) {
     this.spec = spec;
@@ -55,16 +56,24 @@ class GroupState<R> implements IndexState<R> {
   add(key: string, record: R): void {
     const value = this.spec.keyOf(record);
     if (value === undefined) return;
-    let keys = this.map.get(value);
-    if (!keys) this.map.set(value, (keys = new Set()));
-    keys.add(key);
+    const keys = this.map.get(value);
+    if (keys === undefined || keys === key) this.map.set(value, key);
+    else if (typeof keys === 'string') this.map.set(value, new Set([keys, key]));
+    else keys.add(key);
   }
   remove(key: string, record: R): void {
     const value = this.spec.keyOf(record);
     const keys = value === undefined ? undefined : this.map.get(value);
-    if (!keys) return;
-    keys.delete(key);
-    if (keys.size === 0) this.map.delete(value as string);
+    if (keys === undefined) return;
+    if (keys === key) this.map.delete(value as string);
+    else if (typeof keys !== 'string') {
+      keys.delete(key);
+      if (keys.size === 0) this.map.delete(value as string);
+    }
+  }
+  get(value: string): string[] {
+    const keys = this.map.get(value);
+    return keys === undefined ? [] : typeof keys === 'string' ? [keys] : [...keys];
   }
 }
 
@@ -142,7 +151,7 @@ export class Table<R> implements Source<R> {
     return state(this.#states, index, UniqueState).map.get(value);
   }
   groupKeys(index: string, value: string): string[] {
-    return [...(state(this.#states, index, GroupState).map.get(value) ?? [])];
+    return state(this.#states, index, GroupState).get(value);
   }
   maximum(index: string, group: string): number {
     return state(this.#states, index, MaximumState).get(group);
@@ -197,7 +206,7 @@ export class Layer<R> implements Source<R> {
   }
   groupKeys(index: string, value: string): string[] {
     const beneath = this.#parent.groupKeys(index, value).filter((key) => !this.writes.has(key));
-    return [...beneath, ...(state(this.#states, index, GroupState).map.get(value) ?? [])];
+    return [...beneath, ...state(this.#states, index, GroupState).get(value)];
   }
   /**
    * The larger of this layer's and the source's maximum. A record removed here does not lower it, so a
