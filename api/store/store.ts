@@ -58,6 +58,8 @@ type Snapshot = { version: 2; seq: number } & Record<string, unknown>;
 type Waiting = { mutate: (tx: Tx) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
 const defaultCompaction = { bytes: 16 << 20, records: 100_000 };
+/** The small file written to learn whether the disk takes writes again. */
+const probeFile = 'probe.tmp';
 /** How soon a failed compaction, or the disk check after a failed write, is tried again. */
 const retryMs = { compaction: 30_000, probe: 1_000 };
 
@@ -156,13 +158,21 @@ export class Store {
     if (created !== undefined) await syncDirectory(dirname(dir));
     const lock = await acquireLock(dir);
     try {
-      // Temp files of snapshot writes that never reached their rename; nothing else writes here while we hold the lock.
+      // Temp files of snapshot writes that never reached their rename, and of a disk check cut short; nothing
+      // else writes here while we hold the lock.
       for (const name of await readdir(dir)) {
-        if (name.startsWith('db.json.') && name.endsWith('.tmp')) await rm(join(dir, name), { force: true });
+        if ((name.startsWith('db.json.') && name.endsWith('.tmp')) || name === probeFile) await rm(join(dir, name), { force: true });
       }
       const low = snapshotFile(dir, options);
       const loaded = await load(dir, collections, low);
       const { journal, tables } = loaded;
+      if (!loaded.snapshotExisted) {
+        // A new data directory (or one whose snapshot was moved away): the snapshot comes first.
+        low.data = capture(tables, journal.lastSeq);
+        await low.write();
+        loaded.snapshotSeq = journal.lastSeq;
+        loaded.snapshotBytes = (await stat(join(dir, 'db.json'))).size;
+      }
       if (journal.torn) {
         const { path, offset, bytes } = journal.torn;
         (options.log ?? console.error)(`store: ${path} ended in a torn record (${bytes} bytes at byte offset ${offset}, never acknowledged); it was cut off`);
@@ -186,8 +196,7 @@ export class Store {
         pending: { bytes: journal.bytes, records: journal.lastSeq - loaded.snapshotSeq },
         options,
       });
-      if (loaded.snapshotExisted) store.#snapshotBytes = loaded.snapshotBytes;
-      else await store.#writeSnapshot(store.#capture());
+      store.#snapshotBytes = loaded.snapshotBytes;
       return store;
     } catch (error) {
       await lock.release();
@@ -325,7 +334,7 @@ export class Store {
       this.#compactionFailed(error);
       throw error;
     }
-    const snapshot = this.#capture();
+    const snapshot = capture(this.#tables, this.#seq);
     const pending = this.#pending;
     this.#pending = { bytes: 0, records: 0 };
     if (rotate) await observe?.('rotated');
@@ -359,13 +368,6 @@ export class Store {
     this.#log(`store: writing a new snapshot failed (${describe(error)}); the journal keeps every change, and it is tried again later`);
   }
 
-  /** The state now, as the snapshot holds it: lists of the (frozen) records, so it can be written while changes go on. */
-  #capture(): Snapshot {
-    const snapshot: Snapshot = { version: 2, seq: this.#seq };
-    for (const [name, table] of this.#tables) snapshot[name] = [...table.values()];
-    return snapshot;
-  }
-
   async #writeSnapshot(snapshot: Snapshot): Promise<void> {
     this.#low.data = snapshot;
     await this.#low.write();
@@ -383,7 +385,7 @@ export class Store {
     this.#healthy = false;
     if (this.#probe) return;
     const probe = async () => {
-      const path = join(this.#dir, 'probe.tmp');
+      const path = join(this.#dir, probeFile);
       try {
         const handle = await open(path, 'w', 0o600);
         try {
@@ -402,6 +404,13 @@ export class Store {
     };
     this.#probe = setTimeout(() => void probe(), retryMs.probe).unref();
   }
+}
+
+/** The state now, as the snapshot holds it: lists of the (frozen) records, so it can be written while changes go on. */
+function capture(tables: Map<string, Table<unknown>>, seq: number): Snapshot {
+  const snapshot: Snapshot = { version: 2, seq };
+  for (const [name, table] of tables) snapshot[name] = [...table.values()];
+  return snapshot;
 }
 
 /** An error as the log may show it: its code or name, never its message, which may quote data. */

@@ -1,10 +1,10 @@
 /** The store's contract (api/store/store.ts), sentence by sentence. */
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { Store, StoreCorruptError, StoreLockedError, StoreUnavailableError } from '../../../api/store/store.ts';
-import { contents, counters, items, openItems, tempDataDir, testCollections, type Item } from '../../fixtures/items.ts';
+import { contents, counters, crashImage, items, openItems, tempDataDir, testCollections, type Item } from '../../fixtures/items.ts';
 
 let dataDir: string;
 let remove: () => Promise<void>;
@@ -243,6 +243,22 @@ test('refuses a corrupt db.json, leaving it as it was and the directory unlocked
   });
   assert.equal(await readFile(join(dataDir, 'db.json'), 'utf8'), '{"version":2,"seq":0,"items":[');
   assert.deepEqual(await readdir(dataDir), ['db.json']);
+});
+
+test('a journal without its snapshot (moved away) is read from record 1; the snapshot is written first and the journal then goes', async () => {
+  const store = await openItems(dataDir);
+  await store.update((tx) => tx.table(items).put(item('a')));
+  await store.update((tx) => tx.table(items).put(item('b')));
+  const image = crashImage(dataDir);
+  await store.close();
+  await rm(join(image, 'db.json'));
+  const reopened = await openItems(image);
+  assert.deepEqual(contents(reopened).items, [item('a'), item('b')]);
+  assert.equal(JSON.parse(await readFile(join(image, 'db.json'), 'utf8')).seq, 2);
+  assert.deepEqual((await readdir(image)).filter((name) => name.startsWith('journal-')), ['journal-000000000003.jsonl']);
+  await reopened.update((tx) => tx.table(items).put(item('c')));
+  await reopened.close();
+  assert.deepEqual(contents(await Store.read(image, testCollections)).items.map((i) => i.id), ['a', 'b', 'c']);
 });
 
 test('reads a version 1 db.json (the same lists, no journal) as it is', async () => {
