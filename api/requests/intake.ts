@@ -11,8 +11,8 @@ import { formatReference } from './reference.ts';
 import type { RequestInput } from './schema.ts';
 import { hashToken } from './tokens.ts';
 
-/** A stored request and the mails it owes, for the postman. */
-export type Submitted = { record: RequestRecord; jobIds: string[] };
+/** A stored request and the mail it owes (the confirmation link, or the ban's receipt), for the postman. */
+export type Submitted = { record: RequestRecord; jobId: string };
 
 /**
  * Stores a valid submission. A marketing ban is in force at once, one entry per address however often it
@@ -34,11 +34,12 @@ export function submit(tx: Tx, input: RequestInput, now: Date, confirmToken: str
     record.confirmTokenHash = hashToken(confirmToken);
     job = jobs.put(newJob(record.id, 'confirm', now));
   }
-  return { record: table.put(record), jobIds: [job.id] };
+  return { record: table.put(record), jobId: job.id };
 }
 
 export type Confirmation =
-  | { outcome: 'confirmed'; record: RequestRecord; jobIds: string[] }
+  /** The mails it owes: the status link to the subject, the notice to staff. */
+  | { outcome: 'confirmed'; record: RequestRecord; mail: { statusLink: string; staffNotice: string } }
   | { outcome: 'already'; record: RequestRecord }
   | { outcome: 'expired' }
   | { outcome: 'unknown' };
@@ -61,8 +62,8 @@ export function confirm(tx: Tx, confirmToken: string, now: Date, statusToken: st
     events: [...record.events, { at, actor: 'rekisteröity', action: 'confirmed' }],
   });
   const jobs = tx.table(mailJobs);
-  const jobIds = [jobs.put(newJob(record.id, 'confirmed', now)).id, jobs.put(newJob(record.id, 'staff_notify', now)).id];
-  return { outcome: 'confirmed', record: confirmed, jobIds };
+  const mail = { statusLink: jobs.put(newJob(record.id, 'confirmed', now)).id, staffNotice: jobs.put(newJob(record.id, 'staff_notify', now)).id };
+  return { outcome: 'confirmed', record: confirmed, mail };
 }
 
 /** The request a status link belongs to, once confirmed. */

@@ -58,8 +58,8 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
       return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, 'fields' in posted ? posted.fields.type : undefined);
     }
     const token = newToken();
-    const { record, jobIds } = await store.update((tx) => submit(tx, result.value, now(), token));
-    for (const jobId of jobIds) postman.send(jobId, token);
+    const { record, jobId } = await store.update((tx) => submit(tx, result.value, now(), token));
+    postman.send(jobId, token);
     if (posted.kind === 'json') return c.json({ reference: record.reference }, 201);
     const receipt = new URLSearchParams({ tyyppi: record.type });
     if (record.subject.relation) receipt.set('suhde', record.subject.relation);
@@ -76,9 +76,8 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
     const statusToken = newToken();
     const confirmation = await store.update((tx) => confirm(tx, token, time, statusToken));
     if (confirmation.outcome !== 'confirmed') return linkGonePage(c, shell);
-    const [confirmed, ...others] = confirmation.jobIds;
-    if (confirmed) postman.send(confirmed, statusToken);
-    for (const jobId of others) postman.send(jobId);
+    postman.send(confirmation.mail.statusLink, statusToken);
+    postman.send(confirmation.mail.staffNotice);
     return c.redirect(`/pyynto/tila/${statusToken}`, 303);
   });
 

@@ -90,7 +90,7 @@ export async function seed(store: Store, options: SeedOptions): Promise<SeedResu
     const confirmedAt = Math.min(now, createdAt + random() * 2 * day);
     const confirmation = confirm(tx, confirmToken, new Date(confirmedAt), newToken());
     if (confirmation.outcome !== 'confirmed') throw new Error('The seed could not confirm its own request');
-    for (const job of confirmation.jobIds) tx.table(mailJobs).delete(job);
+    for (const job of Object.values(confirmation.mail)) tx.table(mailJobs).delete(job);
     let current = confirmation.record;
     const act = (input: Omit<ActionInput, 'text' | 'until'> & Partial<ActionInput>, at: number): boolean => {
       if (at > now) return false;

@@ -135,6 +135,7 @@ export class Store {
     writer: JournalWriter;
     segments: Segment[];
     pending: { bytes: number; records: number };
+    snapshotBytes: number;
     options: StoreOptions;
   }) {
     this.#dir = init.dir;
@@ -145,6 +146,7 @@ export class Store {
     this.#writer = init.writer;
     this.#segments = init.segments;
     this.#pending = init.pending;
+    this.#snapshotBytes = init.snapshotBytes;
     this.#options = init.options;
     this.#limits = { ...defaultCompaction, ...init.options.compactAfter };
     this.#log = init.options.log ?? console.error;
@@ -193,10 +195,10 @@ export class Store {
         seq: journal.lastSeq,
         writer,
         segments,
-        pending: { bytes: journal.bytes, records: journal.lastSeq - loaded.snapshotSeq },
+        pending: { bytes: loaded.snapshotExisted ? journal.bytes : 0, records: journal.lastSeq - loaded.snapshotSeq },
+        snapshotBytes: loaded.snapshotBytes,
         options,
       });
-      store.#snapshotBytes = loaded.snapshotBytes;
       return store;
     } catch (error) {
       await lock.release();
@@ -284,8 +286,9 @@ export class Store {
     }
     if (changes.length > 0) {
       const record: JournalRecord = { seq: this.#seq + 1, at: (this.#options.now?.() ?? new Date()).toISOString(), changes };
-      const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+      let line: Buffer;
       try {
+        line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
         await this.#options.observe?.append?.(line.length);
         await this.#writer.append(line);
       } catch (error) {
