@@ -154,6 +154,7 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
     clearTimeout(paced);
     paced = undefined;
     for (const { jobId } of waiting.splice(0)) queued.delete(jobId);
+    if (running === 0) for (const wake of idlers.splice(0)) wake();
     return idle();
   }
 

@@ -34,7 +34,7 @@ export type Replay = {
   lastSeq: number;
   /** Bytes of the records newer than the snapshot. */
   bytes: number;
-  /** Where the last segment's valid records end; past it lies a torn record, or nothing. */
+  /** Where the last segment's whole records end; past it lies a torn record, or nothing. */
   validEnd: number;
   torn: { path: string; offset: number; bytes: number } | undefined;
 };
@@ -61,6 +61,7 @@ export async function replay(dir: string, afterSeq: number, apply: (record: Jour
     const content = await readFile(path);
     const last = i === segments.length - 1;
     let offset = 0;
+    validEnd = 0;
     while (offset < content.length) {
       const newline = content.indexOf(0x0a, offset);
       const end = newline === -1 ? content.length : newline + 1;

@@ -127,16 +127,22 @@ const step = (k: number) => (tx: Parameters<Parameters<Store['update']>[0]>[0]) 
   tx.table(items).delete(`i${String(k - 3).padStart(3, '0')}`);
 };
 
+/** The update the image's state is from; the store started on it also takes a further update and survives another crash. */
 async function stateOf(image: string): Promise<number> {
   const store = await openItems(image);
+  let k: number;
   try {
     const found = contents(store);
-    const k = found.counters[0]?.value ?? 0;
+    k = found.counters[0]?.value ?? 0;
     assert.deepEqual(found, expectedAfter(k), 'the state after a crash is not one the updates ever made');
-    return k;
+    await store.update(step(k + 1));
+    const again = await openItems(crashImage(image));
+    assert.deepEqual(contents(again), expectedAfter(k + 1), 'the journal did not go on cleanly after the crash');
+    await again.close();
   } finally {
     await store.close();
   }
+  return k;
 }
 
 describe('a crash at any step of compaction loses nothing and applies nothing twice', () => {
