@@ -8,7 +8,7 @@ async function visit(page: Page, path: string, status: number): Promise<Visit> {
   const problems: string[] = [];
   page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
   page.on('pageerror', (error) => problems.push(error.message));
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
   page.on('request', (request) => {
     if (request.resourceType() === 'script' && !new URL(request.url()).pathname.startsWith('/_astro/')) problems.push(`script: ${request.url()}`);
   });

@@ -1,5 +1,5 @@
 /** Playwright runs the specs in this folder in Debian's Chromium against the real server (`npm start`). */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,13 @@ function freePort(): Promise<number> {
 // One throw-away data directory and port per run; workers inherit them through the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'tietosuoja-e2e-'));
 process.env.E2E_PORT ??= String(await freePort());
+// The runner stops the server only after a globalTeardown would run, so the data directory goes when the runner
+// itself exits, after the server has shut down cleanly (workers load this file too, and must not remove it).
+process.env.E2E_RUNNER_PID ??= String(process.pid);
+if (process.env.E2E_RUNNER_PID === String(process.pid)) {
+  const dataDir = process.env.E2E_DATA_DIR;
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+}
 const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
@@ -28,7 +35,6 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? 'line' : 'list',
-  globalTeardown: './teardown.ts',
   use: {
     baseURL: origin,
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
