@@ -176,19 +176,21 @@ export class Table<R> implements Source<R> {
   }
 }
 
+/** A layer holding more records than this indexes them; below it, a scan of its few records is cheaper. */
+const scanLimit = 32;
+
 /** Changes over a source: `null` marks a removed record. */
 export class Layer<R> implements Source<R> {
   readonly collection: AnyCollection;
   readonly writes = new Map<string, R | null>();
   readonly #parent: Source<R>;
-  /** Indexes over the records written in this layer only. */
-  readonly #states: States<R>;
+  /** Indexes over the records written in this layer only, once it holds more than scanLimit. */
+  #states: States<R> | undefined;
   #sizeDelta = 0;
 
   constructor(collection: AnyCollection, parent: Source<R>) {
     this.collection = collection;
     this.#parent = parent;
-    this.#states = statesFor(collection.indexes);
   }
 
   get size(): number {
@@ -198,22 +200,33 @@ export class Layer<R> implements Source<R> {
     return this.writes.has(key) ? (this.writes.get(key) ?? undefined) : this.#parent.get(key);
   }
   findKey(index: string, value: string): string | undefined {
-    const own = state(this.#states, index, UniqueState).map.get(value);
+    const own = this.#ownFind(index, value);
     if (own !== undefined) return own;
-    // A record changed here no longer has the value beneath, or the own index would have found it.
+    // A record changed here no longer has the value beneath, or it would have been found here.
     const beneath = this.#parent.findKey(index, value);
     return beneath !== undefined && this.writes.has(beneath) ? undefined : beneath;
   }
   groupKeys(index: string, value: string): string[] {
     const beneath = this.#parent.groupKeys(index, value).filter((key) => !this.writes.has(key));
-    return [...beneath, ...state(this.#states, index, GroupState).get(value)];
+    const states = this.#ownStates();
+    if (states) return [...beneath, ...state(states, index, GroupState).get(value)];
+    const spec = specOf(this.collection, index, 'group') as GroupIndex<R>;
+    for (const [key, record] of this.writes) if (record && spec.keyOf(record) === value) beneath.push(key);
+    return beneath;
   }
   /**
    * The larger of this layer's and the source's maximum. A record removed here does not lower it, so a
    * sequence never hands out a number twice while the store is open.
    */
   maximum(index: string, group: string): number {
-    return Math.max(this.#parent.maximum(index, group), state(this.#states, index, MaximumState).get(group));
+    const states = this.#ownStates();
+    let own = 0;
+    if (states) own = state(states, index, MaximumState).get(group);
+    else {
+      const spec = specOf(this.collection, index, 'maximum') as MaximumIndex<R>;
+      for (const record of this.writes.values()) if (record && spec.groupOf(record) === group) own = Math.max(own, spec.valueOf(record));
+    }
+    return Math.max(this.#parent.maximum(index, group), own);
   }
   *keys(): Iterable<string> {
     for (const key of this.#parent.keys()) if (!this.writes.has(key)) yield key;
@@ -236,12 +249,35 @@ export class Layer<R> implements Source<R> {
       }
     }
     const existed = this.get(key) !== undefined;
+    const states = this.#ownStates();
     const old = this.writes.get(key);
-    if (old) for (const index of this.#states.values()) index.remove(key, old);
+    if (old && states) for (const index of states.values()) index.remove(key, old);
     // Removing what only this layer added leaves nothing to write down.
     if (record === null && this.#parent.get(key) === undefined) this.writes.delete(key);
     else this.writes.set(key, record);
-    if (record) for (const index of this.#states.values()) index.add(key, record);
+    if (record && states) for (const index of states.values()) index.add(key, record);
     this.#sizeDelta += (record === null ? 0 : 1) - (existed ? 1 : 0);
   }
+
+  #ownFind(index: string, value: string): string | undefined {
+    const states = this.#ownStates();
+    if (states) return state(states, index, UniqueState).map.get(value);
+    const spec = specOf(this.collection, index, 'unique') as UniqueIndex<R>;
+    for (const [key, record] of this.writes) if (record && spec.keyOf(record) === value) return key;
+    return undefined;
+  }
+
+  #ownStates(): States<R> | undefined {
+    if (!this.#states && this.writes.size > scanLimit) {
+      this.#states = statesFor(this.collection.indexes);
+      for (const [key, record] of this.writes) if (record) for (const index of this.#states.values()) index.add(key, record);
+    }
+    return this.#states;
+  }
+}
+
+function specOf(collection: AnyCollection, name: string, kind: IndexSpec<unknown>['kind']): IndexSpec<unknown> {
+  const spec = collection.indexes[name];
+  if (spec?.kind !== kind) throw new TypeError(`No such index: ${name}`);
+  return spec;
 }
