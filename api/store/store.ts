@@ -20,16 +20,20 @@
  */
 import { chmod, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Low } from 'lowdb';
+import type { Low } from 'lowdb';
 import type { AnyCollection, Collection, IndexSpec } from './collection.ts';
-import { DurableJSONFile, StoreCorruptError, syncDirectory } from './durable-file.ts';
-import { JournalWriter, replay, type Change, type JournalRecord, type Segment } from './journal.ts';
+import { syncDirectory } from './durable-file.ts';
+import { JournalWriter, type Change, type JournalRecord, type Segment } from './journal.ts';
 import { acquireLock, type Lock } from './lock.ts';
-import { Layer, Table, UniqueKeyError } from './table.ts';
-import { Draft, seal, View } from './view.ts';
+import { capture, Contents, load, snapshotFile, tableOf, type Snapshot } from './snapshot.ts';
+import type { Layer, Table } from './table.ts';
+import { Tx } from './tx.ts';
+import { View } from './view.ts';
 
 export { StoreCorruptError } from './durable-file.ts';
 export { StoreLockedError } from './lock.ts';
+export { Contents } from './snapshot.ts';
+export { Tx } from './tx.ts';
 
 /** The data directory does not take writes now (a full disk, a read-only file system) or the store is closed. */
 export class StoreUnavailableError extends Error {
@@ -52,9 +56,6 @@ export type StoreOptions = {
   observe?: { append?: (bytes: number) => void | Promise<void>; compaction?: (step: CompactionStep) => void | Promise<void> };
 };
 
-/** The snapshot: the last journal record it holds, and each collection's records as a list. */
-type Snapshot = { version: 2; seq: number } & Record<string, unknown>;
-
 type Waiting = { mutate: (tx: Tx) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
 const defaultCompaction = { bytes: 16 << 20, records: 100_000 };
@@ -62,47 +63,6 @@ const defaultCompaction = { bytes: 16 << 20, records: 100_000 };
 const probeFile = 'probe.tmp';
 /** How soon a failed compaction, or the disk check after a failed write, is tried again. */
 const retryMs = { compaction: 30_000, probe: 1_000 };
-
-/** Records read from a data directory by Store.read. */
-export class Contents {
-  readonly #tables: Map<string, Table<unknown>>;
-
-  constructor(tables: Map<string, Table<unknown>>) {
-    this.#tables = tables;
-  }
-
-  view<R, I extends Record<string, IndexSpec<R>>>(collection: Collection<R, I>): View<R, I> {
-    return new View(tableOf(this.#tables, collection));
-  }
-
-  /** Every record of a collection. */
-  list<R>(collection: Collection<R, Record<string, IndexSpec<R>>>): R[] {
-    return [...tableOf(this.#tables, collection).values()];
-  }
-}
-
-/** What one update sees and changes: a draft of each collection over the batch so far. */
-export class Tx {
-  readonly #tables: Map<string, Table<unknown>>;
-  readonly #beneath: Map<string, Layer<unknown>>;
-  readonly layers = new Map<string, Layer<unknown>>();
-
-  constructor(tables: Map<string, Table<unknown>>, beneath: Map<string, Layer<unknown>>) {
-    this.#tables = tables;
-    this.#beneath = beneath;
-  }
-
-  table<R, I extends Record<string, IndexSpec<R>>>(collection: Collection<R, I>): Draft<R, I> {
-    const table = tableOf(this.#tables, collection) as Table<unknown>;
-    let layer = this.layers.get(collection.name);
-    if (!layer) {
-      let batch = this.#beneath.get(collection.name);
-      if (!batch) this.#beneath.set(collection.name, (batch = new Layer<unknown>(table.collection, table)));
-      this.layers.set(collection.name, (layer = new Layer<unknown>(table.collection, batch)));
-    }
-    return new Draft(collection, layer as Layer<R>);
-  }
-}
 
 export class Store {
   readonly #dir: string;
@@ -165,7 +125,8 @@ export class Store {
       for (const name of await readdir(dir)) {
         if ((name.startsWith('db.json.') && name.endsWith('.tmp')) || name === probeFile) await rm(join(dir, name), { force: true });
       }
-      const low = snapshotFile(dir, options);
+      const compaction = options.observe?.compaction;
+      const low = snapshotFile(dir, compaction ? () => compaction('before-rename') : undefined);
       const loaded = await load(dir, collections, low);
       const { journal, tables } = loaded;
       if (!loaded.snapshotExisted) {
@@ -212,7 +173,7 @@ export class Store {
    */
   static async read(dataDir: string, collections: AnyCollection[]): Promise<Contents> {
     const dir = resolve(dataDir);
-    return new Contents((await load(dir, collections, snapshotFile(dir, {}))).tables);
+    return new Contents((await load(dir, collections, snapshotFile(dir))).tables);
   }
 
   /** The committed records of a collection. */
@@ -409,80 +370,7 @@ export class Store {
   }
 }
 
-/** The state now, as the snapshot holds it: lists of the (frozen) records, so it can be written while changes go on. */
-function capture(tables: Map<string, Table<unknown>>, seq: number): Snapshot {
-  const snapshot: Snapshot = { version: 2, seq };
-  for (const [name, table] of tables) snapshot[name] = [...table.values()];
-  return snapshot;
-}
-
 /** An error as the log may show it: its code or name, never its message, which may quote data. */
 function describe(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).name ?? 'unknown';
-}
-
-function snapshotFile(dir: string, options: StoreOptions): Low<Snapshot> {
-  const observe = options.observe?.compaction;
-  const adapter = new DurableJSONFile<Snapshot>(join(dir, 'db.json'), observe ? { beforeRename: () => observe('before-rename') } : {});
-  return new Low<Snapshot>(adapter, { version: 2, seq: 0 });
-}
-
-function tableOf<R>(tables: Map<string, Table<unknown>>, collection: Collection<R, Record<string, IndexSpec<R>>>): Table<R> {
-  const table = tables.get(collection.name);
-  if (table?.collection !== collection) throw new TypeError(`The store was not opened with the collection ${collection.name}`);
-  return table as Table<R>;
-}
-
-/** The snapshot, then the journal after it, into tables. Reads only. */
-async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot>) {
-  const path = join(dir, 'db.json');
-  const snapshotBytes = await stat(path).then(
-    (info) => info.size,
-    () => undefined,
-  );
-  await low.read();
-  // Read as found: the checks below make it the Snapshot type.
-  const snapshot = low.data as { version: unknown; seq?: unknown } & Record<string, unknown>;
-  const known = new Set(['version', 'seq', ...collections.map((c) => c.name)]);
-  const unknown = Object.keys(snapshot).find((key) => !known.has(key));
-  if (unknown !== undefined) throw new StoreCorruptError(path, `holds "${unknown}", which this version does not know`);
-  // Version 1 is the same lists without a journal.
-  const snapshotSeq = snapshot.version === 1 ? 0 : snapshot.seq;
-  if ((snapshot.version !== 1 && snapshot.version !== 2) || typeof snapshotSeq !== 'number' || !Number.isSafeInteger(snapshotSeq) || snapshotSeq < 0) {
-    throw new StoreCorruptError(path, 'does not name a known version and journal position');
-  }
-  const tables = new Map<string, Table<unknown>>();
-  for (const collection of collections) {
-    const table = new Table<unknown>(collection);
-    tables.set(collection.name, table);
-    const records = snapshot[collection.name] ?? [];
-    if (!Array.isArray(records)) throw new StoreCorruptError(path, `holds "${collection.name}" that is not a list`);
-    try {
-      for (const record of records) {
-        if (typeof record !== 'object' || record === null) throw new TypeError('a record is not an object');
-        table.set(collection.key(record), seal(record));
-      }
-    } catch (error) {
-      throw new StoreCorruptError(path, `holds "${collection.name}" that cannot be read (${(error as Error).message})`);
-    }
-  }
-  const journal = await replay(dir, snapshotSeq, (record) => {
-    for (const change of record.changes) {
-      const table = tables.get(change.collection);
-      if (!table) throw new TypeError(`unknown collection "${change.collection}"`);
-      if (change.deleted) {
-        table.set(change.key, undefined);
-        continue;
-      }
-      const value = seal(change.value);
-      if (table.collection.key(value) !== change.key) throw new TypeError(`the key of a record is not "${change.key}"`);
-      try {
-        table.set(change.key, value);
-      } catch (error) {
-        if (error instanceof UniqueKeyError) throw new TypeError(error.message);
-        throw error;
-      }
-    }
-  });
-  return { tables, snapshotSeq, snapshotExisted: snapshotBytes !== undefined, snapshotBytes: snapshotBytes ?? 0, journal };
 }
