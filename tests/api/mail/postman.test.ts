@@ -8,13 +8,20 @@ import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { erasure, postJson } from '../../fixtures/post.ts';
 
 let t: TestApp;
-afterEach(() => t.close());
+/** The held mail server of the test, let go before closing so that a failed test still ends. */
+let release: (() => void) | undefined;
+afterEach(async () => {
+  release?.();
+  release = undefined;
+  await t.close();
+});
 
 /** A mail server that takes nothing until told to. */
 function heldMailer() {
   const gate = Promise.withResolvers<void>();
   const sent: Mail[] = [];
   let attempts = 0;
+  release = () => gate.resolve();
   return {
     sent,
     attempts: () => attempts,
@@ -23,7 +30,8 @@ function heldMailer() {
   };
 }
 
-test('a submission is answered while its mail is still on its way, and the mail goes out after', async () => {
+// A submission that waited for its mail would never be answered: the timeout turns that into a failure.
+test('a submission is answered while its mail is still on its way, and the mail goes out after', { timeout: 10_000 }, async () => {
   const held = heldMailer();
   t = await testApp({ mailer: held.mailer });
   const res = await postJson(t.app, '/api/requests', erasure);
@@ -36,7 +44,7 @@ test('a submission is answered while its mail is still on its way, and the mail 
   assert.deepEqual([...t.store.view(mailJobs).values()], [], 'a sent mail stayed in the queue');
 });
 
-test('on shutdown the mails still waiting stay in the durable queue, and only those under way are waited for', async () => {
+test('on shutdown the mails still waiting stay in the durable queue, and only those under way are waited for', { timeout: 10_000 }, async () => {
   const held = heldMailer();
   t = await testApp({ mailer: held.mailer });
   for (let i = 0; i < 6; i++) assert.equal((await postJson(t.app, '/api/requests', { ...erasure, email: `k${i}@example.fi` })).status, 201);
