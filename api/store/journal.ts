@@ -14,12 +14,12 @@ export type Segment = { name: string; firstSeq: number };
 
 const pattern = /^journal-(\d{12})\.jsonl$/;
 
-export function segmentName(firstSeq: number): string {
+function segmentName(firstSeq: number): string {
   return `journal-${String(firstSeq).padStart(12, '0')}.jsonl`;
 }
 
 /** The journal's segments in the data directory, oldest first. */
-export async function listSegments(dir: string): Promise<Segment[]> {
+async function listSegments(dir: string): Promise<Segment[]> {
   const segments: Segment[] = [];
   for (const name of await readdir(dir)) {
     const match = pattern.exec(name);
@@ -98,10 +98,13 @@ export async function replay(dir: string, afterSeq: number, apply: (record: Jour
   return { segments, lastSeq: Math.max(afterSeq, expected - 1), bytes, validEnd, torn };
 }
 
+/** fatal: a lenient decoder would turn bad bytes into U+FFFD, and the next snapshot would make that permanent. */
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
 function parse(line: Buffer): JournalRecord | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(line));
+    value = JSON.parse(decoder.decode(line));
   } catch {
     return undefined;
   }

@@ -61,6 +61,8 @@ export async function load(dir: string, collections: AnyCollection[], low: Low<S
   await low.read();
   // Read as found: the checks below make it the Snapshot type.
   const snapshot = low.data as { version: unknown; seq?: unknown } & Record<string, unknown>;
+  // The tables take the records; lowdb's copy of the lists would keep each record alive after it is changed.
+  low.data = { version: 2, seq: 0 };
   const known = new Set(['version', 'seq', ...collections.map((c) => c.name)]);
   const unknown = Object.keys(snapshot).find((key) => !known.has(key));
   if (unknown !== undefined) throw new StoreCorruptError(path, `holds "${unknown}", which this version does not know`);

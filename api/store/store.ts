@@ -133,6 +133,7 @@ export class Store {
         // A new data directory (or one whose snapshot was moved away): the snapshot comes first.
         low.data = capture(tables, journal.lastSeq);
         await low.write();
+        low.data = { version: 2, seq: journal.lastSeq };
         loaded.snapshotSeq = journal.lastSeq;
         loaded.snapshotBytes = (await stat(join(dir, 'db.json'))).size;
       }
@@ -334,7 +335,12 @@ export class Store {
 
   async #writeSnapshot(snapshot: Snapshot): Promise<void> {
     this.#low.data = snapshot;
-    await this.#low.write();
+    try {
+      await this.#low.write();
+    } finally {
+      // Written, lowdb's copy would only keep records alive that have since been changed or deleted.
+      this.#low.data = { version: 2, seq: snapshot.seq };
+    }
     this.#snapshotBytes = (await stat(join(this.#dir, 'db.json'))).size;
   }
 
