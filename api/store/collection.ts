@@ -32,7 +32,7 @@ export const maximum = <R>(groupOf: (record: R) => string | undefined, valueOf: 
 });
 
 /** Names reserved for the snapshot's own fields. */
-const reserved = new Set(['version', 'seq']);
+const reserved = new Set(['version', 'seq', 'at']);
 
 export function collection<R, I extends Record<string, IndexSpec<R>> = Record<never, IndexSpec<R>>>(
   name: string,

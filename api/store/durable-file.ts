@@ -4,6 +4,7 @@ import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Adapter } from 'lowdb';
+import { encryptFile, openFile, type DataKey, type Keys } from './cipher.ts';
 
 /** A store file exists but cannot be read as what it should hold; nothing in the data directory is changed. */
 export class StoreCorruptError extends Error {
@@ -22,6 +23,8 @@ export class StoreCorruptError extends Error {
 export type DurableJSONFileOptions = {
   /** Called when the new content is on disk under its temp name, before the rename: where a crash test cuts in. */
   beforeRename?: () => void | Promise<void>;
+  /** Encrypted with `keys.write` when it is set, and read with `keys.read` (cipher.ts); `kind` names the content. */
+  cipher?: { keys: Keys; kind: string };
 };
 
 export class DurableJSONFile<T> implements Adapter<T> {
@@ -45,6 +48,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
       throw error;
     }
     if (bytes.length === 0) throw new StoreCorruptError(this.#path, 'is empty');
+    const cipher = this.#options.cipher;
+    if (cipher) bytes = openFile(Buffer.from(bytes), cipher.keys, cipher.kind, this.#path, (problem) => new StoreCorruptError(this.#path, problem));
     let data: unknown;
     try {
       // fatal: a lenient decoder would turn bad bytes into U+FFFD and the next write would make that permanent.
@@ -66,7 +71,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
    */
   async write(data: T): Promise<void> {
     if (typeof data !== 'object' || data === null) throw new TypeError(`Cannot write ${String(data)} as JSON`);
-    const written = this.#last.then(() => replace(this.#path, serialise(data as object), this.#options));
+    const pieces = encodeJSON(data, this.#options.cipher);
+    const written = this.#last.then(() => replace(this.#path, pieces, this.#options));
     this.#last = written.catch(() => undefined);
     return written;
   }
@@ -74,6 +80,12 @@ export class DurableJSONFile<T> implements Adapter<T> {
 
 /** Output is handed to the file in pieces of about this size. */
 const pieceBytes = 256 << 10;
+
+/** The object's JSON as the file holds it, in pieces: encrypted with `cipher.keys.write` when it is set. */
+export function encodeJSON(data: object, cipher?: { keys: Keys; kind: string }): AsyncIterable<string | Buffer> {
+  const key = cipher?.keys.write;
+  return key ? encrypt(serialise(data), key, cipher.kind) : serialise(data);
+}
 
 /** The object's JSON in pieces: each top-level list item by item, so no single step stalls the server. */
 async function* serialise(data: object): AsyncGenerator<string> {
@@ -102,20 +114,39 @@ async function* serialise(data: object): AsyncGenerator<string> {
   yield `${piece}}`;
 }
 
+/** The pieces encrypted as they come: the header first, the tag last. */
+async function* encrypt(pieces: AsyncIterable<string>, key: DataKey, kind: string): AsyncGenerator<Buffer> {
+  const { header, cipher } = encryptFile(key, kind);
+  yield header;
+  for await (const piece of pieces) yield cipher.update(piece, 'utf8');
+  yield Buffer.concat([cipher.final(), cipher.getAuthTag()]);
+}
+
 function json(value: unknown): string {
   const text: unknown = JSON.stringify(value);
   if (typeof text !== 'string') throw new TypeError(`Cannot write ${String(value)} as JSON`);
   return text;
 }
 
+/** Replaces the file at path with bytes, as durably as the snapshot (a crash leaves the old file or the new). */
+export function writeFileDurably(path: string, bytes: Uint8Array): Promise<void> {
+  return replace(
+    path,
+    (async function* () {
+      yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    })(),
+    {},
+  );
+}
+
 /** Write a temp file beside the target, flush it, rename it over the target, then flush the directory entry. */
-async function replace(path: string, pieces: AsyncIterable<string>, options: DurableJSONFileOptions): Promise<void> {
+async function replace(path: string, pieces: AsyncIterable<string | Buffer>, options: DurableJSONFileOptions): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx', 0o600);
-    for await (const piece of pieces) await handle.write(piece, null, 'utf8');
+    for await (const piece of pieces) await (typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.write(piece));
     await handle.sync();
     await handle.close();
     handle = undefined;

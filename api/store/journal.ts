@@ -6,6 +6,7 @@
  */
 import { open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { noKeys, openLine, type Keys } from './cipher.ts';
 import { StoreCorruptError, syncDirectory } from './durable-file.ts';
 
 export type Change = { collection: string; key: string; value?: unknown; deleted?: true };
@@ -19,7 +20,7 @@ function segmentName(firstSeq: number): string {
 }
 
 /** The journal's segments in the data directory, oldest first. */
-async function listSegments(dir: string): Promise<Segment[]> {
+export async function listSegments(dir: string): Promise<Segment[]> {
   const segments: Segment[] = [];
   for (const name of await readdir(dir)) {
     const match = pattern.exec(name);
@@ -44,7 +45,7 @@ export type Replay = {
  * crash mid-append) is left out and reported; any other record that does not parse, or a gap in the sequence,
  * is refused with the file and the byte offset. Reads only: the files are not changed.
  */
-export async function replay(dir: string, afterSeq: number, apply: (record: JournalRecord) => void): Promise<Replay> {
+export async function replay(dir: string, afterSeq: number, apply: (record: JournalRecord) => void, keys: Keys = noKeys): Promise<Replay> {
   const segments = await listSegments(dir);
   let expected = segments[0]?.firstSeq ?? afterSeq + 1;
   if (expected > afterSeq + 1) {
@@ -65,7 +66,7 @@ export async function replay(dir: string, afterSeq: number, apply: (record: Jour
     while (offset < content.length) {
       const newline = content.indexOf(0x0a, offset);
       const end = newline === -1 ? content.length : newline + 1;
-      const record = parse(content.subarray(offset, newline === -1 ? end : newline));
+      const record = parse(content.subarray(offset, newline === -1 ? end : newline), keys, path);
       if (!record) {
         // Only the very last record can be torn: a crash stopped its append, so it was never acknowledged.
         if (last && end === content.length) {
@@ -101,10 +102,13 @@ export async function replay(dir: string, afterSeq: number, apply: (record: Jour
 /** fatal: a lenient decoder would turn bad bytes into U+FFFD, and the next snapshot would make that permanent. */
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function parse(line: Buffer): JournalRecord | undefined {
+/** A line as a record; undefined when it does not parse or verify. A missing or wrong key throws KeyError. */
+export function parse(line: Buffer, keys: Keys, where: string): JournalRecord | undefined {
+  const bytes = openLine(keys, line, where);
+  if (!bytes) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(line));
+    value = JSON.parse(decoder.decode(bytes));
   } catch {
     return undefined;
   }

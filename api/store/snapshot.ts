@@ -5,14 +5,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
+import { noKeys, type Keys } from './cipher.ts';
 import type { AnyCollection, Collection, IndexSpec } from './collection.ts';
 import { DurableJSONFile, StoreCorruptError } from './durable-file.ts';
-import { replay } from './journal.ts';
+import { replay, type JournalRecord } from './journal.ts';
 import { Table, UniqueKeyError } from './table.ts';
 import { seal, View } from './view.ts';
 
-/** The snapshot: the last journal record it holds, and each collection's records as a list. */
-export type Snapshot = { version: 2; seq: number } & Record<string, unknown>;
+/** The snapshot: the last journal record it holds, when it was taken, and each collection's records as a list. */
+export type Snapshot = { version: 2; seq: number; at?: string } & Record<string, unknown>;
 
 /** Records read from a data directory by Store.read. */
 export class Contents {
@@ -33,15 +34,16 @@ export class Contents {
 }
 
 /** The state now, as the snapshot holds it: lists of the (frozen) records, so it can be written while changes go on. */
-export function capture(tables: Map<string, Table<unknown>>, seq: number): Snapshot {
-  const snapshot: Snapshot = { version: 2, seq };
+export function capture(tables: Map<string, Table<unknown>>, seq: number, at: Date): Snapshot & { at: string } {
+  const snapshot: Snapshot & { at: string } = { version: 2, seq, at: at.toISOString() };
   for (const [name, table] of tables) snapshot[name] = [...table.values()];
   return snapshot;
 }
 
-/** db.json through lowdb; `beforeRename` is where the store's crash tests cut in. */
-export function snapshotFile(dir: string, beforeRename?: () => void | Promise<void>): Low<Snapshot> {
-  const adapter = new DurableJSONFile<Snapshot>(join(dir, 'db.json'), beforeRename ? { beforeRename } : {});
+/** db.json through lowdb, encrypted with keys.write; `beforeRename` is where the store's crash tests cut in. */
+export function snapshotFile(dir: string, keys: Keys = noKeys, beforeRename?: () => void | Promise<void>): Low<Snapshot> {
+  const cipher = { keys, kind: 'snapshot' };
+  const adapter = new DurableJSONFile<Snapshot>(join(dir, 'db.json'), beforeRename ? { beforeRename, cipher } : { cipher });
   return new Low<Snapshot>(adapter, { version: 2, seq: 0 });
 }
 
@@ -51,19 +53,31 @@ export function tableOf<R>(tables: Map<string, Table<unknown>>, collection: Coll
   return table as Table<R>;
 }
 
-/** The snapshot, then the journal after it, into tables. Reads only. */
-export async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot>) {
-  const path = join(dir, 'db.json');
-  const snapshotBytes = await stat(path).then(
-    (info) => info.size,
-    () => undefined,
-  );
-  await low.read();
+/** One journal record's changes, into the tables; a change that does not fit them throws. */
+export function applyRecord(tables: Map<string, Table<unknown>>, record: JournalRecord): void {
+  for (const change of record.changes) {
+    const table = tables.get(change.collection);
+    if (!table) throw new TypeError(`unknown collection "${change.collection}"`);
+    if (change.deleted) {
+      table.set(change.key, undefined);
+      continue;
+    }
+    const value = seal(change.value);
+    if (table.collection.key(value) !== change.key) throw new TypeError(`the key of a record is not "${change.key}"`);
+    try {
+      table.set(change.key, value);
+    } catch (error) {
+      if (error instanceof UniqueKeyError) throw new TypeError(error.message);
+      throw error;
+    }
+  }
+}
+
+/** A snapshot's lists as tables, checked; `path` names where it was read from. */
+export function tablesOf(data: unknown, collections: AnyCollection[], path: string): { tables: Map<string, Table<unknown>>; seq: number } {
   // Read as found: the checks below make it the Snapshot type.
-  const snapshot = low.data as { version: unknown; seq?: unknown } & Record<string, unknown>;
-  // The tables take the records; lowdb's copy of the lists would keep each record alive after it is changed.
-  low.data = { version: 2, seq: 0 };
-  const known = new Set(['version', 'seq', ...collections.map((c) => c.name)]);
+  const snapshot = data as { version: unknown; seq?: unknown } & Record<string, unknown>;
+  const known = new Set(['version', 'seq', 'at', ...collections.map((c) => c.name)]);
   const unknown = Object.keys(snapshot).find((key) => !known.has(key));
   if (unknown !== undefined) throw new StoreCorruptError(path, `holds "${unknown}", which this version does not know`);
   // Version 1 is the same lists without a journal.
@@ -86,23 +100,21 @@ export async function load(dir: string, collections: AnyCollection[], low: Low<S
       throw new StoreCorruptError(path, `holds "${collection.name}" that cannot be read (${(error as Error).message})`);
     }
   }
-  const journal = await replay(dir, snapshotSeq, (record) => {
-    for (const change of record.changes) {
-      const table = tables.get(change.collection);
-      if (!table) throw new TypeError(`unknown collection "${change.collection}"`);
-      if (change.deleted) {
-        table.set(change.key, undefined);
-        continue;
-      }
-      const value = seal(change.value);
-      if (table.collection.key(value) !== change.key) throw new TypeError(`the key of a record is not "${change.key}"`);
-      try {
-        table.set(change.key, value);
-      } catch (error) {
-        if (error instanceof UniqueKeyError) throw new TypeError(error.message);
-        throw error;
-      }
-    }
-  });
+  return { tables, seq: snapshotSeq };
+}
+
+/** The snapshot, then the journal after it, into tables. Reads only. */
+export async function load(dir: string, collections: AnyCollection[], low: Low<Snapshot>, keys: Keys = noKeys) {
+  const path = join(dir, 'db.json');
+  const snapshotBytes = await stat(path).then(
+    (info) => info.size,
+    () => undefined,
+  );
+  await low.read();
+  // The tables take the records; lowdb's copy of the lists would keep each record alive after it is changed.
+  const data = low.data;
+  low.data = { version: 2, seq: 0 };
+  const { tables, seq: snapshotSeq } = tablesOf(data, collections, path);
+  const journal = await replay(dir, snapshotSeq, (record) => applyRecord(tables, record), keys);
   return { tables, snapshotSeq, snapshotExisted: snapshotBytes !== undefined, snapshotBytes: snapshotBytes ?? 0, journal };
 }
