@@ -1,12 +1,12 @@
 /**
  * The audit log, DATA_DIR/audit.jsonl: one JSON line per log-in, log-out, opened request, action, export and
- * account change, appended and fsync'd before the caller goes on. It holds usernames and references only,
- * never a data subject's name, e-mail or text.
+ * account change, appended and fsync'd before the caller goes on. It holds usernames, references and counts
+ * (a purge is one line of how many requests it changed) only, never a data subject's name, e-mail or text.
  */
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type AuditEntry = { at: string; actor: string; action: string; id?: string };
+export type AuditEntry = { at: string; actor: string; action: string; id?: string; counts?: Record<string, number> };
 
 export type AuditFilter = { actor?: string; action?: string; limit?: number };
 
@@ -21,7 +21,7 @@ export class AuditLog {
     this.#path = join(dataDir, 'audit.jsonl');
   }
 
-  append(entry: { actor: string; action: string; id?: string }, at: Date): Promise<void> {
+  append(entry: Omit<AuditEntry, 'at'>, at: Date): Promise<void> {
     const line = `${JSON.stringify({ at: at.toISOString(), ...entry })}\n`;
     const written = this.#last.then(async () => {
       await mkdir(this.#dir, { recursive: true, mode: 0o700 });
@@ -59,8 +59,14 @@ export class AuditLog {
 function parse(line: string): AuditEntry | undefined {
   try {
     const value = JSON.parse(line) as Partial<AuditEntry>;
-    return typeof value.at === 'string' && typeof value.actor === 'string' && typeof value.action === 'string' ? (value as AuditEntry) : undefined;
+    if (typeof value.at !== 'string' || typeof value.actor !== 'string' || typeof value.action !== 'string') return undefined;
+    if (value.counts !== undefined && !isCounts(value.counts)) delete value.counts;
+    return value as AuditEntry;
   } catch {
     return undefined;
   }
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((n) => Number.isFinite(n));
 }

@@ -28,7 +28,8 @@ export function allowedActions(record: RequestRecord, now: Date): StaffAction[] 
     allowed.push('complete', 'reject');
     if (record.subject.relation === 'organisation') allowed.push('forward');
   }
-  allowed.push('note');
+  // A pseudonymised request holds no personal data, and a note must not bring any back.
+  if (!record.pseudonymisedAt) allowed.push('note');
   return allowed;
 }
 
@@ -78,5 +79,6 @@ function refusal(record: RequestRecord, action: StaffAction, now: Date): string 
   if (action === 'extend' && record.extension) return refusals.extendOnce;
   if (action === 'extend' && record.dueAt && daysLeft(record.dueAt, now) < 0) return refusals.extendTooLate(formatDay(record.dueAt));
   if (action === 'forward' && open.includes(record.status)) return refusals.forwardPrivate;
+  if (action === 'note' && record.pseudonymisedAt) return refusals.pseudonymised;
   return refusals.wrongState(record.status);
 }

@@ -113,6 +113,7 @@ export const receipt = {
 export const refusals = {
   wrongState: (status: keyof typeof statusNames) => `Toiminto ei sovi pyynnölle, jonka tila on "${statusNames[status]}".`,
   extendOnce: 'Määräaikaa voi pidentää vain kerran.',
+  pseudonymised: 'Pyynnöstä on poistettu henkilötiedot säilytysajan päätyttyä, joten siihen ei voi enää lisätä merkintöjä.',
   extendTooLate: (due: string) => `Määräaikaa voi pidentää vain ennen alkuperäisen määräajan (${due}) päättymistä.`,
   untilNeeded: 'Anna uusi määräaika päivämääränä.',
   untilTooEarly: (due: string) => `Uuden määräajan pitää olla alkuperäisen määräajan (${due}) jälkeen.`,

@@ -39,6 +39,8 @@ export type RequestRecord = {
   events: RequestEvent[];
   confirmTokenHash?: string;
   statusTokenHash?: string;
+  /** When its personal data was removed at the end of the retention period (api/retention); subject.email is then ''. */
+  pseudonymisedAt?: string;
 };
 
 /** How long a confirmation link works. */

@@ -30,6 +30,29 @@ export const staffText = {
     expires: 'Vahvistettava viimeistään',
     export: 'Lataa pyyntölista (CSV)',
   },
+  backups: {
+    title: 'Varmuuskopiot',
+    full: 'Uusin täysi varmuuskopio',
+    journal: 'Uusin siirretty lokitiedosto',
+    none: 'ei vielä yhtään',
+    fullOld: 'Uusin täysi varmuuskopio on yli vuorokauden vanha.',
+    fullMissing: 'Täyttä varmuuskopiota ei ole vielä otettu.',
+    failing: (since: string, reason: string, dir: string) =>
+      `Varmuuskopioiden kirjoittaminen on epäonnistunut ${since} lähtien (${reason}). Pyynnöt tallentuvat silti; siirto yritetään uudelleen automaattisesti. Tarkista BACKUP_DIR (${dir}).`,
+    waiting: (n: number) => `Siirtoa odottaa ${n} ${n === 1 ? 'tiedosto' : 'tiedostoa'}.`,
+    notSetUp: 'Varmuuskopiointia ei ole otettu käyttöön tässä palvelimessa.',
+    /** A size the Finnish way, in decimal units: 830 tavua, 4,5 kt, 830 kt, 1,2 Mt. */
+    size: (bytes: number) => {
+      const units = ['tavua', 'kt', 'Mt', 'Gt', 'Tt'];
+      let value = bytes;
+      let unit = 0;
+      while (value >= 999.5 && unit < units.length - 1) {
+        value /= 1000;
+        unit += 1;
+      }
+      return `${value.toLocaleString('fi-FI', { maximumFractionDigits: unit > 0 && value < 9.95 ? 1 : 0 })} ${units[unit]}`;
+    },
+  },
   days: (left: number) =>
     left < 0 ? `Myöhässä ${-left} ${-left === 1 ? 'päivä' : 'päivää'}` : left === 0 ? 'Määräaika on tänään' : `${left} ${left === 1 ? 'päivä' : 'päivää'}`,
   detail: {
@@ -43,7 +66,8 @@ export const staffText = {
     note: 'Teksti',
     actions: 'Toimenpiteet',
     decision: 'Ratkaisu',
-    extended: (until: string, reason: string) => `Pidennetty ${until} asti. Perustelu: ${reason}`,
+    extended: (until: string, reason: string) => `Pidennetty ${until} asti.${reason ? ` Perustelu: ${reason}` : ''}`,
+    pseudonymised: (day: string) => `Henkilötiedot on poistettu säilytysajan päätyttyä ${day}.`,
     notFound: 'Pyyntöä ei löytynyt.',
   },
   fields: {
@@ -66,7 +90,7 @@ export const staffText = {
   },
   relation: {
     private: 'Alfasoft Oy (yksityisasiakas)',
-    organisation: (name: string) => `${name} (asiakasorganisaatio; Alfasoft Oy on käsittelijä: pyyntö välitetään organisaatiolle)`,
+    organisation: (name: string) => `${name ? `${name} ` : ''}(asiakasorganisaatio; Alfasoft Oy on käsittelijä: pyyntö välitetään organisaatiolle)`,
   },
   yes: 'Kyllä',
   no: 'Ei',
@@ -100,5 +124,7 @@ export const staffText = {
     id: 'Kohde',
     apply: 'Näytä',
     none: 'Ei tapahtumia näillä ehdoilla.',
+    /** A purge's counts (api/retention); a key missing here is shown as it is. */
+    counts: { pseudonymised: 'pseudonymisoitu', expired: 'vanhentuneita poistettu', mailsDropped: 'jonosta poistettuja viestejä' } as Record<string, string>,
   },
 } as const;

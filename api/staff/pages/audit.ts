@@ -25,8 +25,15 @@ export function auditPage(c: Context, shell: Shell, staff: string, entries: read
         : html`<table>
             <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.action}</th><th scope="col">${t.id}</th></tr></thead>
             <tbody>${entries.map(
-              (e) => html`<tr><td>${formatMoment(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.id ?? ''}</td></tr>`,
+              (e) => html`<tr><td>${formatMoment(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.id ?? ''}${e.counts ? counts(e.counts) : ''}</td></tr>`,
             )}</tbody>
           </table>`}`,
   });
+}
+
+/** "pseudonymisoitu 3, vanhentuneita poistettu 1, jonosta poistettuja viestejä 0" */
+function counts(values: Record<string, number>): string {
+  return Object.entries(values)
+    .map(([key, n]) => `${t.counts[key] ?? key} ${n}`)
+    .join(', ');
 }

@@ -48,6 +48,7 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
       staff,
       main: html`<h1>${title}</h1>
         ${notice ? html`<p class="${notice.kind === 'error' ? 'error' : 'done'}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${notice.message}</p>` : ''}
+        ${record.pseudonymisedAt ? html`<p>${t.pseudonymised(day(record.pseudonymisedAt))}</p>` : ''}
         ${due
           ? html`<p class="deadline ${left !== undefined && left < 0 ? 'late' : ''}">
               ${staffText.list.deadline}: <strong>${formatDay(due)}</strong>${left === undefined ? '' : html` – ${staffText.days(left)}`}
@@ -56,7 +57,7 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
         ${record.extension ? html`<p>${t.extended(formatDay(record.extension.until), record.extension.reason)}</p>` : ''}
         <h2>${t.facts}</h2>
         <dl class="facts">${facts}</dl>
-        ${record.decision ? html`<h2>${t.decision}</h2><p>${statusNames[record.status]}, ${day(record.decision.at)} (${record.decision.by})</p><p class="text">${record.decision.reason}</p>` : ''}
+        ${record.decision ? html`<h2>${t.decision}</h2><p>${statusNames[record.status]}, ${day(record.decision.at)} (${record.decision.by})</p>${record.decision.reason ? html`<p class="text">${record.decision.reason}</p>` : ''}` : ''}
         <h2>${t.actions}</h2>
         ${actions.map((action) => actionForm(record, action))}
         <h2>${t.history}</h2>
