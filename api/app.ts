@@ -1,5 +1,5 @@
 /** Composes the one Hono app: security headers, compression, the API, the subject's pages, the staff area and the static site. */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
@@ -17,6 +17,8 @@ import { staticSite } from './site/static.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { AuditLog } from './audit/index.ts';
+import type { BackupStatus } from './backup/shipper.ts';
+import { isInside } from './settings.ts';
 import type { Store } from './store/store.ts';
 
 export type AppOptions = {
@@ -30,11 +32,13 @@ export type AppOptions = {
   publicUrl: string;
   trustProxy: boolean;
   now?: () => Date;
+  /** Backup health, from the shipper; unset, the staff pages and health detail say backups are not set up. */
+  backups?: (() => BackupStatus) | undefined;
 };
 
 const minutes = 60_000;
 
-export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date() }: AppOptions): Hono {
+export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date(), backups }: AppOptions): Hono {
   if (isInside(resolve(dataDir), resolve(distDir))) {
     throw new Error(`DATA_DIR (${dataDir}) must not be inside the site directory (${distDir}).`);
   }
@@ -68,18 +72,14 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
     }),
   );
   app.use(compress());
-  app.route('/api', health(dataDir, store));
+  const accounts = new StaffAccounts(dataDir);
+  app.route('/api', health({ dataDir, store, accounts, now, backups }));
   app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
   app.route('/pyynto', subjectPages({ store, shell, now }));
-  const staff = { accounts: new StaffAccounts(dataDir), audit: new AuditLog(dataDir) };
-  app.route('/', staffRoutes({ store, ...staff, postman, shell, now, origin: publicUrl, trustProxy }));
+  const audit = new AuditLog(dataDir);
+  app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));
   app.onError(errorHandler(shell));
   return app;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const path = relative(parent, child);
-  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
 }

@@ -1,9 +1,19 @@
-/** The node entry: settings, the store, mail, then serve the app on HOST:PORT until told to stop. */
+/**
+ * The node entry: settings, the store, mail, backups, then serve the app on HOST:PORT until told to stop; and
+ * the background work: mail retries and unconfirmed requests dropped every 30 s, the retention purge daily,
+ * and operators' commands (npm run backup, npm run purge) on the control socket.
+ */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { AuditLog } from './audit/index.ts';
+import { describeFull } from './backup/full.ts';
+import { queueDir, Shipper } from './backup/shipper.ts';
+import { close as closeControl, listen } from './control/index.ts';
+import { runPurge } from './retention/run.ts';
+import { keysOf } from './store/cipher.ts';
 import { createPostman } from './mail/postman.ts';
 import { collections } from './collections.ts';
 import { requests } from './requests/collections.ts';
@@ -11,22 +21,67 @@ import { dropExpired, expiredRequests } from './requests/intake.ts';
 import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { StaffAccounts } from './staff/accounts.ts';
-import { Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
+import { KeyError, Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
 
 const distDir = fileURLToPath(new URL('../dist', import.meta.url));
 /** How often queued mails are retried and expired unconfirmed requests dropped. */
 const maintenanceMs = 30_000;
+const purgeEveryMs = 86_400_000;
+/** A sealed journal segment reaches BACKUP_DIR within about this long of its first record: the recovery point. */
+const sealAfterMs = 60_000;
 
 try {
   const settings = readSettings(process.env);
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new SettingsError('The site is not built: run `npm run build` (or `npm start`, which builds it).');
   }
-  const store = await Store.open(settings.dataDir, collections);
+  const keys = keysOf(settings.dataKey);
+  let shipper: Shipper | undefined;
+  const store = await Store.open(settings.dataDir, collections, {
+    keys,
+    handOff: { dir: queueDir(settings.dataDir), notify: () => shipper?.notify() },
+    sealAfterMs,
+  });
+  if (!settings.dataKey) console.warn('tietosuoja: DATA_KEY is not set, so requests are stored unencrypted in DATA_DIR and BACKUP_DIR (see the README)');
+  shipper = new Shipper({
+    dataDir: settings.dataDir,
+    backupDir: resolve(settings.backupDir),
+    keys,
+    keepDays: settings.backupKeepDays,
+    capture: () => store.capture(),
+  });
+  shipper.start();
+  const backups = shipper;
+  const audit = new AuditLog(settings.dataDir);
+  const purge = (dryRun: boolean, actor: string) =>
+    runPurge({ store, audit, now: now(), months: settings.retentionMonths, dryRun, actor, auditNothing: actor !== 'järjestelmä' });
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: join(settings.dataDir, 'outbox'), from: settings.mailFrom });
   const now = () => new Date();
   const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, staffNotifyTo: settings.staffNotifyTo, now });
-  const app = createApp({ distDir, dataDir: settings.dataDir, store, postman, publicUrl: settings.publicUrl, trustProxy: settings.trustProxy, now });
+  const app = createApp({
+    distDir,
+    dataDir: settings.dataDir,
+    store,
+    postman,
+    publicUrl: settings.publicUrl,
+    trustProxy: settings.trustProxy,
+    now,
+    backups: () => backups.status(),
+  });
+  const control = await listen(
+    settings.dataDir,
+    async (command) => (command.command === 'backup' ? describeFull(await backups.takeFull()) : (await purge(command.dryRun, 'npm run purge')).lines),
+    console.error,
+  );
+  const dailyPurge = async () => {
+    try {
+      await purge(false, 'järjestelmä');
+    } catch (error) {
+      console.error(`tietosuoja: the daily purge failed (${(error as Error).name}); it is tried again tomorrow`);
+    }
+  };
+  void dailyPurge();
+  const purgeTimer = setInterval(() => void dailyPurge(), purgeEveryMs).unref();
 
   const maintain = async () => {
     if (expiredRequests(store.view(requests), now()).length > 0) {
@@ -48,8 +103,11 @@ try {
   });
   const stop = () => {
     clearInterval(timer);
+    clearInterval(purgeTimer);
     server.close(async () => {
+      await closeControl(control, settings.dataDir);
       await postman.stop();
+      await backups.stop();
       await store.close();
       mailer.close();
       process.exit(0);
@@ -59,7 +117,7 @@ try {
   process.once('SIGTERM', stop);
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  if (error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError) {
+  if (error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError || error instanceof KeyError) {
     console.error(`tietosuoja: ${error.message}`);
   } else if (typeof code === 'string' && code.startsWith('E')) {
     // The data directory cannot be made, locked or read (a read-only or full disk, no permission).

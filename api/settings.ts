@@ -1,5 +1,7 @@
 /** The environment, read once into typed settings; a clear error names every bad variable. */
+import { isAbsolute, relative, resolve } from 'node:path';
 import * as v from 'valibot';
+import { DataKey, KeyError } from './store/cipher.ts';
 
 const port = v.pipe(
   v.string(),
@@ -7,6 +9,14 @@ const port = v.pipe(
   v.transform(Number),
   v.maxValue(65535, 'must be at most 65535'),
 );
+const count = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,6}$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
 const nonEmpty = v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'));
 const url = (protocols: RegExp, what: string) =>
   v.pipe(nonEmpty, v.check((s) => URL.canParse(s) && protocols.test(new URL(s).protocol), `must be a URL (${what})`));
@@ -24,6 +34,9 @@ const Environment = v.object({
   MAIL_FROM: v.optional(nonEmpty, 'Opinaika tietosuoja <tietosuoja@alfasoft.fi>'),
   TRUST_PROXY: v.optional(flag, ''),
   STAFF_NOTIFY_TO: v.optional(v.pipe(nonEmpty, v.email('must be an e-mail address'))),
+  BACKUP_DIR: v.optional(nonEmpty, './backups'),
+  BACKUP_KEEP_DAYS: v.optional(count(1, 36_500), '30'),
+  RETENTION_MONTHS: v.optional(count(1, 1_200), '24'),
 });
 
 export type Settings = {
@@ -40,6 +53,14 @@ export type Settings = {
   trustProxy: boolean;
   /** Told of each new confirmed request (reference and link only); unset, nobody is. */
   staffNotifyTo: string | undefined;
+  /** Continuous and full backups go there: another disk, or a mounted remote. */
+  backupDir: string;
+  /** Backups older than this go, except what a restore to any moment of these days needs. */
+  backupKeepDays: number;
+  /** Closed requests are pseudonymised this long after they were closed. */
+  retentionMonths: number;
+  /** Unset: the data directory is stored unencrypted (the server warns). */
+  dataKey: DataKey | undefined;
 };
 
 export class SettingsError extends Error {
@@ -52,7 +73,10 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? 'environment'} ${issue.message}`);
     throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY, STAFF_NOTIFY_TO } = result.output;
+  if (isInside(resolve(result.output.BACKUP_DIR), resolve(result.output.DATA_DIR))) {
+    throw new SettingsError('Invalid settings: BACKUP_DIR must not be DATA_DIR or inside it: the backups must outlive the data directory');
+  }
+  const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY, STAFF_NOTIFY_TO, BACKUP_DIR, BACKUP_KEEP_DAYS, RETENTION_MONTHS } = result.output;
   return {
     port: PORT,
     host: HOST,
@@ -62,5 +86,25 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     mailFrom: MAIL_FROM,
     trustProxy: TRUST_PROXY,
     staffNotifyTo: STAFF_NOTIFY_TO,
+    backupDir: BACKUP_DIR,
+    backupKeepDays: BACKUP_KEEP_DAYS,
+    retentionMonths: RETENTION_MONTHS,
+    dataKey: readKey(env, 'DATA_KEY'),
   };
+}
+
+/** A key variable (DATA_KEY, NEW_DATA_KEY), or a SettingsError naming it; the value itself is never shown. */
+export function readKey(env: Record<string, string | undefined>, variable: string): DataKey | undefined {
+  try {
+    return DataKey.parse(env[variable], variable);
+  } catch (error) {
+    if (error instanceof KeyError) throw new SettingsError(`Invalid settings: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Whether child is parent itself or lies inside it. */
+export function isInside(child: string, parent: string): boolean {
+  const path = relative(parent, child);
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
 }

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { collections } from '../collections.ts';
 import { readSettings, SettingsError } from '../settings.ts';
-import { Store, StoreCorruptError, StoreLockedError } from '../store/store.ts';
+import { keysOf } from '../store/cipher.ts';
+import { KeyError, Store, StoreCorruptError, StoreLockedError } from '../store/store.ts';
 import { seed } from './index.ts';
 
 const usage = 'Usage: npm run seed -- --requests N --bans M [--seed S]   (fills an empty DATA_DIR with fake data)';
@@ -20,7 +21,7 @@ try {
   const settings = readSettings(process.env);
   const options = { requests: count(values.requests, 'requests'), bans: count(values.bans, 'bans'), seed: count(values.seed ?? '1', 'seed'), now: new Date() };
   const started = performance.now();
-  const store = await Store.open(settings.dataDir, collections);
+  const store = await Store.open(settings.dataDir, collections, { keys: keysOf(settings.dataKey) });
   try {
     const result = await seed(store, options);
     const statuses = Object.entries(result.byStatus).map(([status, n]) => `${status} ${n}`).join(', ');
@@ -29,7 +30,7 @@ try {
     await store.close();
   }
 } catch (error) {
-  if (error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError) {
+  if (error instanceof SettingsError || error instanceof StoreCorruptError || error instanceof StoreLockedError || error instanceof KeyError) {
     console.error(`seed: ${error.message}`);
     if (error instanceof SettingsError) console.error(usage);
   } else if (error instanceof Error && error.message.startsWith('The data directory already has data')) {

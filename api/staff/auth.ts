@@ -22,19 +22,27 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookie, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
 }
 
+/** The request's live staff session and its account, if it has one; reads only. */
+export async function staffSession(c: Context, store: Pick<Store, 'view'>, accounts: Pick<StaffAccounts, 'find'>, time: Date) {
+  const id = getCookie(c, sessionCookie);
+  const session = id ? findSession(store.view(sessions), id, time) : undefined;
+  const account = session ? await accounts.find(session.username) : undefined;
+  if (!id || !session || !account || account.disabled || account.passwordChangedAt > session.createdAt) return undefined;
+  return { id, session, account };
+}
+
 export function requireStaff({ store, accounts, now }: { store: Store; accounts: StaffAccounts; now: () => Date }): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     c.header('Cache-Control', 'no-store');
     if (c.req.path === loginPath) return next();
-    const id = getCookie(c, sessionCookie);
     const time = now();
-    const session = id ? findSession(store.view(sessions), id, time) : undefined;
-    const account = session ? await accounts.find(session.username) : undefined;
-    if (!id || !session || !account || account.disabled || account.passwordChangedAt > session.createdAt) {
-      if (id) clearSessionCookie(c);
+    const live = await staffSession(c, store, accounts, time);
+    if (!live) {
+      if (getCookie(c, sessionCookie)) clearSessionCookie(c);
       const browser = (c.req.header('accept') ?? '').includes('text/html');
       return browser ? c.redirect(`${loginPath}?istunto=paattynyt`, 303) : c.json({ error: 'Kirjaudu sisään.' }, 401);
     }
+    const { id, session, account } = live;
     if (needsTouch(session, time)) await store.update((tx) => touchSession(tx, id, time));
     c.set('staff', account.username);
     c.set('sessionId', id);

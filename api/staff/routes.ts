@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
+import type { BackupStatus } from '../backup/shipper.ts';
 import { clientAddress } from '../client-address.ts';
 import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
@@ -38,11 +39,13 @@ export type StaffRoutesOptions = {
   now: () => Date;
   origin: string;
   trustProxy: boolean;
+  /** Backup health for the front page; unset, it says backups are not set up. */
+  backups?: (() => BackupStatus) | undefined;
 };
 
 const base = '/henkilosto';
 
-export function staffRoutes({ store, accounts, audit, postman, shell, now, origin, trustProxy }: StaffRoutesOptions): Hono<StaffEnv> {
+export function staffRoutes({ store, accounts, audit, postman, shell, now, origin, trustProxy, backups }: StaffRoutesOptions): Hono<StaffEnv> {
   const app = new Hono<StaffEnv>();
   const backoff = new Backoff();
   // Unknown names are checked against this, so they cost as much time as a wrong password.
@@ -102,7 +105,7 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
       ...(isRequestType(type) ? { type } : {}),
       ...(reference ? { reference } : {}),
     };
-    return listPage(c, shell, c.get('staff'), [...store.view(requests).values()], filter, now());
+    return listPage(c, shell, c.get('staff'), [...store.view(requests).values()], filter, now(), backups?.());
   });
 
   app.get(`${base}/pyynnot/:reference`, async (c) => {

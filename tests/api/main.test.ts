@@ -18,6 +18,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(running.splice(0).map((child) => stop(child, 'SIGKILL')));
   await rm(dataDir, { recursive: true, force: true });
+  await rm(`${dataDir}-backups`, { recursive: true, force: true });
 });
 
 async function start(env?: Record<string, string>): Promise<Child> {

@@ -174,7 +174,7 @@ try {
     process.stderr.write(`bench: seeding ${label} …\n`);
     const { dataDir, remove } = await seeded(requests, bans);
     try {
-      const server = await startChild([...serverFlags, mainPath], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: publicUrl, TRUST_PROXY: 'true', SMTP_URL: sink.url });
+      const server = await startChild([...serverFlags, mainPath], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKUP_DIR: join(dataDir, '..', 'backups'), PUBLIC_URL: publicUrl, TRUST_PROXY: 'true', SMTP_URL: sink.url });
       try {
         rows.push(...(await measure(label, server)).map(ratios));
       } finally {

@@ -24,7 +24,10 @@ process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_RUNNER_PID ??= String(process.pid);
 if (process.env.E2E_RUNNER_PID === String(process.pid)) {
   const dataDir = process.env.E2E_DATA_DIR;
-  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  process.once('exit', () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}-backups`, { recursive: true, force: true });
+  });
 }
 const origin = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
@@ -43,7 +46,7 @@ export default defineConfig({
   webServer: {
     command: 'npm start',
     cwd: '../..',
-    env: { PORT: process.env.E2E_PORT, HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, PUBLIC_URL: origin },
+    env: { PORT: process.env.E2E_PORT, HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, BACKUP_DIR: `${process.env.E2E_DATA_DIR}-backups`, PUBLIC_URL: origin },
     url: `${origin}/api/health`,
     stdout: 'ignore',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 2000 },

@@ -1,8 +1,12 @@
-/** The request list: counts by status, filters, the open requests by deadline pressure, unconfirmed apart. */
+/**
+ * The staff front page: the backups' health on top, then the request list: counts by status, filters, the open
+ * requests by deadline pressure, unconfirmed apart.
+ */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
+import type { BackupStatus } from '../../backup/shipper.ts';
 import { daysLeft } from '../../requests/deadline.ts';
-import { formatDay, formatInstantDay as day, statusNames, typeTitle } from '../../requests/messages.ts';
+import { formatDay, formatInstantDay as day, formatMoment, statusNames, typeTitle } from '../../requests/messages.ts';
 import { byPressure, deadlineOf, isOpen } from '../../requests/pressure.ts';
 import { statuses, type RequestRecord, type Status } from '../../requests/record.ts';
 import { requestTypes, type RequestType } from '../../requests/types.ts';
@@ -14,7 +18,15 @@ const t = staffText.list;
 
 export type ListFilter = { status?: Status; type?: RequestType; reference?: string };
 
-export function listPage(c: Context, shell: Shell, staff: string, requests: readonly RequestRecord[], filter: ListFilter, now: Date) {
+export function listPage(
+  c: Context,
+  shell: Shell,
+  staff: string,
+  requests: readonly RequestRecord[],
+  filter: ListFilter,
+  now: Date,
+  backups: BackupStatus | undefined,
+) {
   const confirmed = requests.filter((r) => r.status !== 'awaiting_confirmation');
   const unconfirmed = requests.filter((r) => r.status === 'awaiting_confirmation');
   const overdue = confirmed.filter((r) => isOpen(r) && daysLeft(deadlineOf(r) ?? '9999-12-31', now) < 0).length;
@@ -47,6 +59,7 @@ export function listPage(c: Context, shell: Shell, staff: string, requests: read
     title: t.title,
     staff,
     main: html`<h1>${t.title}</h1>
+      ${backupSection(backups)}
       <h2>${t.counts}</h2>
       <ul class="counts">
         ${statuses.filter((s) => s !== 'awaiting_confirmation').map((s) => html`<li>${statusNames[s]}: <strong>${count(s)}</strong></li>`)}
@@ -82,4 +95,23 @@ export function listPage(c: Context, shell: Shell, staff: string, requests: read
             )}</tbody>
           </table>`}`,
   });
+}
+
+/** The backups' health; undefined when the server takes none. */
+function backupSection(status: BackupStatus | undefined) {
+  const b = staffText.backups;
+  const file = (label: string, newest: { at: string; bytes: number } | undefined) =>
+    html`<li>${label}: ${newest ? `${formatMoment(newest.at)} (${b.size(newest.bytes)})` : b.none}</li>`;
+  const body = !status
+    ? html`<p>${b.notSetUp}</p>`
+    : html`<ul>
+          ${file(b.full, status.newestFull)} ${file(b.journal, status.newestJournal)}
+        </ul>
+        ${status.failure ? html`<p class="error">${b.failing(formatMoment(status.failure.since), status.failure.reason, status.dir)}</p>` : ''}
+        ${status.fullOverdue ? html`<p class="error">${status.newestFull ? b.fullOld : b.fullMissing}</p>` : ''}
+        ${status.waiting > 0 ? html`<p>${b.waiting(status.waiting)}</p>` : ''}`;
+  return html`<section class="backups" aria-labelledby="varmuuskopiot">
+    <h2 id="varmuuskopiot">${b.title}</h2>
+    ${body}
+  </section>`;
 }
