@@ -1,5 +1,5 @@
 /** The environment, read once into typed settings; a clear error names every bad variable. */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as v from 'valibot';
 import { DataKey, KeyError } from './store/cipher.ts';
 
@@ -106,5 +106,5 @@ export function readKey(env: Record<string, string | undefined>, variable: strin
 /** Whether child is parent itself or lies inside it. */
 export function isInside(child: string, parent: string): boolean {
   const path = relative(parent, child);
-  return path === '' || (!path.startsWith('..') && !isAbsolute(path));
+  return path === '' || (path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path));
 }

@@ -156,7 +156,8 @@ export function openLine(keys: Keys, line: Buffer, where: string): Buffer | unde
   const key = keyFor(keys, sealed.keyId, where);
   if (typeof sealed.iv !== 'string' || typeof sealed.data !== 'string') return undefined;
   const data = Buffer.from(sealed.data, 'base64');
-  if (data.length < tagBytes) return undefined;
+  // Strict: another spelling of the same bytes is not the line that was written.
+  if (data.length < tagBytes || data.toString('base64') !== sealed.data) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(lineAad);
