@@ -2,18 +2,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { BackupStatus } from '../../../api/backup/shipper.ts';
+import { freshBackups as fresh } from '../../fixtures/backups.ts';
 import { StaffAccounts } from '../../../api/staff/accounts.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { addStaff, login } from '../../fixtures/staff.ts';
 
-const fresh: BackupStatus = {
-  dir: '/srv/varmuuskopiot',
-  newestFull: { name: 'full-202601310300.json', at: '2026-01-31T03:00:00.000Z', bytes: 1_234_567 },
-  newestJournal: { name: 'journal-202601310955.jsonl', at: '2026-01-31T09:55:00.000Z', bytes: 830_000 },
-  failure: undefined,
-  waiting: 0,
-  fullOverdue: false,
-};
 const failing: BackupStatus = { ...fresh, failure: { since: '2026-01-31T08:00:00.000Z', reason: 'EACCES' }, waiting: 3 };
 const overdue: BackupStatus = { ...fresh, newestFull: { ...fresh.newestFull!, at: '2026-01-29T03:00:00.000Z' }, fullOverdue: true };
 
