@@ -73,7 +73,7 @@ export type StoreOptions = {
 type Waiting = { mutate: (tx: Tx) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
 const defaultCompaction = { bytes: 16 << 20, records: 100_000 };
-const maxSegments = 64;
+const maxSegments = 1024;
 /** The small file written to learn whether the disk takes writes again. */
 const probeFile = 'probe.tmp';
 /** How soon a failed compaction, or the disk check after a failed write, is tried again. */
