@@ -2,6 +2,7 @@
  * Full backups: the store's snapshot at one record (as db.json holds it), with the staff accounts and the audit
  * log beside it, sealed with DATA_KEY when it is set; and how one is read back into tables.
  */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openFile, sealFile, type Keys } from '../store/cipher.ts';
@@ -30,7 +31,8 @@ export async function writeFull(
 ): Promise<{ path: string; bytes: number; header: FullHeader }> {
   const [seq, at] = 'snapshot' in source ? [source.snapshot.seq, source.snapshot.at] : [source.seq, source.at];
   const header: FullHeader = { format: 'tietosuoja-backup', version: 1, kind: 'full', createdAt: now.toISOString(), keyId: keys.write?.id ?? null, seq, at };
-  const db = 'snapshot' in source ? encodeJSON(source.snapshot, { keys, kind: 'snapshot' }) : await readFile(source.file);
+  // Streamed either way: a snapshot can be tens of megabytes, and the server is serving meanwhile.
+  const db = 'snapshot' in source ? encodeJSON(source.snapshot, { keys, kind: 'snapshot' }) : (createReadStream(source.file) as AsyncIterable<Buffer>);
   const parts: PartSource[] = [{ name: 'db.json', content: db }];
   for (const side of sideFiles) {
     const bytes = await readFile(join(dataDir, side.name)).catch((error: NodeJS.ErrnoException) => {

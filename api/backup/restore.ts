@@ -14,7 +14,7 @@ import { KeyError, type Keys } from '../store/cipher.ts';
 import type { AnyCollection } from '../store/collection.ts';
 import { syncDirectory } from '../store/durable-file.ts';
 import { acquireLock, StoreLockedError, type Lock } from '../store/lock.ts';
-import { applyRecord, capture, snapshotFile } from '../store/snapshot.ts';
+import { applyRecord, capture, snapshotFile, tablesOf } from '../store/snapshot.ts';
 import type { Table } from '../store/table.ts';
 import { listBackups, readBackup, type Backup } from './file.ts';
 import { readFullStore, readSideFile, sideFiles, writeFull } from './full.ts';
@@ -37,7 +37,7 @@ export type RestoreOptions = {
   now: Date;
 };
 
-type State = { tables: Map<string, Table<unknown>>; seq: number; at: string; verified: number; notes: string[]; base: Backup };
+type State = { tables: Map<string, Table<unknown>>; seq: number; at: string; verified: number; notes: string[]; base: Backup | undefined };
 
 /** Verifies one backup file through and through; the lines say what it holds. */
 export async function check(path: string, keys: Keys, collections: AnyCollection[]): Promise<string[]> {
@@ -133,7 +133,7 @@ async function build(building: string, dataDir: string, state: State, options: R
   const kept: string[] = [];
   for (const side of sideFiles) {
     const current = await readFile(join(dataDir, side.name)).catch(() => undefined);
-    const bytes = current ?? readSideFile(state.base, side.name, options.keys);
+    const bytes = current ?? (state.base && readSideFile(state.base, side.name, options.keys));
     if (current) kept.push(side.name);
     if (bytes) await writeFile(join(building, side.name), bytes, { mode: 0o600, flush: true });
   }
@@ -176,23 +176,25 @@ async function fromMoment(at: Date, options: RestoreOptions): Promise<State> {
   // By the moment each holds: after a restore, a full backup of the new history may share a record number with one of the old.
   const fulls = listed.filter((entry) => entry.kind === 'full').sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const baseEntry = fulls.filter((entry) => Date.parse(entry.at) <= moment).at(-1);
-  if (!baseEntry) {
+  // Without a full backup from before the moment, a journal from the very first record starts from the empty store.
+  const fromStart = !baseEntry && listed.some((entry) => entry.kind === 'journal' && entry.firstSeq === 1);
+  if (!baseEntry && !fromStart) {
     const oldest = fulls[0];
     throw new RestoreError(`BACKUP_DIR has no full backup from before ${at.toISOString()}${oldest ? `; the oldest is from ${oldest.at}` : ''}`);
   }
-  const base = await readBackup(join(options.backupDir, baseEntry.name));
-  const { tables, seq: baseSeq } = readFullStore(base, options.collections, options.keys);
-  for (const side of sideFiles) readSideFile(base, side.name, options.keys);
+  const base = baseEntry && (await readBackup(join(options.backupDir, baseEntry.name)));
+  const { tables, seq: baseSeq } = base ? readFullStore(base, options.collections, options.keys) : tablesOf({ version: 2, seq: 0 }, options.collections, 'the empty store');
+  for (const side of sideFiles) if (base) readSideFile(base, side.name, options.keys);
   // Every journal after the base is verified before anything is applied.
   const records = new Map<number, { at: string; record: Parameters<typeof applyRecord>[1] }>();
-  let verified = 1;
+  let verified = base ? 1 : 0;
   for (const entry of listed) {
     if (entry.kind !== 'journal' || entry.lastSeq <= baseSeq) continue;
     for (const record of readJournal(await readBackup(join(options.backupDir, entry.name)), options.keys)) records.set(record.seq, { at: record.at, record });
     verified += 1;
   }
   let seq = baseSeq;
-  let stateAt = baseEntry.at;
+  let stateAt = baseEntry?.at ?? 'the first record';
   for (let next = records.get(seq + 1); next && Date.parse(next.at) <= moment; next = records.get(seq + 1)) {
     try {
       applyRecord(tables, next.record);
@@ -202,7 +204,8 @@ async function fromMoment(at: Date, options: RestoreOptions): Promise<State> {
     seq += 1;
     stateAt = next.at;
   }
-  const notes = [`Applied ${seq - baseSeq} journal record${seq - baseSeq === 1 ? '' : 's'} after the full backup ${baseEntry.name} (record ${baseSeq}).`];
+  const after = baseEntry ? `the full backup ${baseEntry.name} (record ${baseSeq})` : 'the empty store (no full backup is older)';
+  const notes = [`Applied ${seq - baseSeq} journal record${seq - baseSeq === 1 ? '' : 's'} after ${after}.`];
   if (!records.has(seq + 1)) {
     const later = [...records.keys()].filter((n) => n > seq);
     if (later.length > 0) {

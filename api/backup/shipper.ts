@@ -5,14 +5,14 @@
  * reported (status()) on the staff page and in /api/health. It also takes a full backup when the newest is a
  * day old (and at start when there is none), and prunes what BACKUP_KEEP_DAYS no longer needs.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Keys } from '../store/cipher.ts';
 import { syncDirectory } from '../store/durable-file.ts';
 import type { Snapshot } from '../store/snapshot.ts';
 import { listBackups, sizeAndTime, type FullHeader, type Listed } from './file.ts';
 import { writeFull } from './full.ts';
-import { recordsOf, writeJournal } from './journal.ts';
+import { writeJournal } from './journal.ts';
 
 export type BackupStatus = {
   dir: string;
@@ -43,6 +43,7 @@ const dayMs = 86_400_000;
 /** How soon a failed shipment is tried again, and how often the daily full backup and pruning are looked at. */
 const retryMs = 30_000;
 const checkMs = 3_600_000;
+const startDelayMs = 60_000;
 const queued = /^(?:journal-(\d{12})\.jsonl|db-(\d{12})-(\d+)\.json)$/;
 
 export function queueDir(dataDir: string): string {
@@ -59,6 +60,7 @@ export class Shipper {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #fullNotBefore = 0;
 
   constructor(options: ShipperOptions) {
     this.#options = options;
@@ -68,9 +70,11 @@ export class Shipper {
     this.#status = { dir: options.backupDir, newestFull: undefined, newestJournal: undefined, failure: undefined, waiting: 0, fullOverdue: true };
   }
 
-  /** Ships what waits, takes a full backup if one is due, and looks again every hour. */
+  /** Ships what waits now, takes a full backup a minute later if one is due, and looks again every hour. */
   start(): void {
+    this.#fullNotBefore = this.#now().getTime() + startDelayMs;
     this.notify();
+    setTimeout(() => this.notify(), startDelayMs).unref();
   }
 
   /** Something was queued: ship it soon. */
@@ -122,7 +126,8 @@ export class Shipper {
       await mkdir(this.#options.backupDir, { mode: 0o700 }).catch(existing);
       await this.#look();
       await this.#ship();
-      if (this.status().fullOverdue) await this.takeFull();
+      // Not in the server's first minute, which belongs to the requests waiting for it to start.
+      if (this.status().fullOverdue && this.#now().getTime() >= this.#fullNotBefore) await this.takeFull();
       await this.#prune();
       if (this.#status.failure) this.#log('backup: backups are written again');
       this.#status.failure = undefined;
@@ -156,9 +161,7 @@ export class Shipper {
       const match = queued.exec(name) as RegExpExecArray;
       const path = join(this.#queue, name);
       if (match[1] !== undefined) {
-        const segment = await readFile(path);
-        const records = recordsOf(segment, keys, path, (offset) => new Error(`${name} has a damaged record at byte offset ${offset}`));
-        const written = await writeJournal(backupDir, segment, records, keys, this.#now());
+        const written = await writeJournal(backupDir, path, keys, this.#now());
         if (written) this.#status.newestJournal = { name: written.path.slice(backupDir.length + 1), at: this.#now().toISOString(), bytes: written.bytes };
       } else {
         const at = new Date(Number(match[3])).toISOString();

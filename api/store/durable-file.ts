@@ -40,7 +40,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
 
   /** The parsed file, or null when there is none. */
   async read(): Promise<T | null> {
-    let bytes: Uint8Array;
+    let bytes: Buffer;
     try {
       bytes = await readFile(this.#path);
     } catch (error) {
@@ -49,7 +49,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
     }
     if (bytes.length === 0) throw new StoreCorruptError(this.#path, 'is empty');
     const cipher = this.#options.cipher;
-    if (cipher) bytes = openFile(Buffer.from(bytes), cipher.keys, cipher.kind, this.#path, (problem) => new StoreCorruptError(this.#path, problem));
+    if (cipher) bytes = openFile(bytes, cipher.keys, cipher.kind, this.#path, (problem) => new StoreCorruptError(this.#path, problem));
     let data: unknown;
     try {
       // fatal: a lenient decoder would turn bad bytes into U+FFFD and the next write would make that permanent.

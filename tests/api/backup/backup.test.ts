@@ -167,11 +167,14 @@ describe('restore to a moment', () => {
     }
   });
 
-  test('says so when the backups end before the moment, and refuses a moment before every full backup', async () => {
+  test('says so when the backups end before the moment, and refuses a moment before every full backup and the first journal', async () => {
     const { app, made } = await history();
     const lines = await restore({ ...restoreOptions(app), now: new Date('2026-02-15T01:00:00Z') }, { at: new Date('2026-02-15T00:00:00Z') });
     assert.match(lines.join('\n'), /nothing later had reached BACKUP_DIR/);
     assert.equal((await Store.read(app.dataDir, collections)).list(requests).length, made.length);
+    const first = (await listBackups(app.backupDir)).find((entry) => entry.kind === 'journal' && entry.firstSeq === 1);
+    assert.ok(first);
+    await rm(join(app.backupDir, first.name));
     const before = treeOf(app.root);
     await assert.rejects(restore(restoreOptions(app), { at: new Date('2026-01-31T09:00:00Z') }), (error: Error) => error instanceof RestoreError && /no full backup from before/.test(error.message));
     assert.ok(JSON.stringify(treeOf(app.root)) === JSON.stringify(before), 'a refused restore changed a file');
@@ -193,6 +196,23 @@ describe('restore to a moment', () => {
     await assert.rejects(restore(restoreOptions(app), { at: new Date('2026-01-31T10:05:00Z') }), (error: Error) => error instanceof RestoreError && /is missing from BACKUP_DIR/.test(error.message));
     await writeFile(path, bytes);
     assert.ok(JSON.stringify(treeOf(app.root)) === JSON.stringify(before), 'a refused restore changed a file');
+  });
+
+  test('without a full backup from before the moment, a journal from the first record starts from the empty store', async () => {
+    t = await backedApp();
+    const made: string[] = [];
+    for (const minute of [1, 2]) {
+      t.clock.now = new Date(`2026-01-31T10:0${minute}:00Z`);
+      made.push(await submit(t, `henkilo${minute}@example.fi`));
+      await t.postman.idle();
+      await t.store.compact();
+    }
+    await t.ship();
+    for (const entry of await listBackups(t.backupDir)) if (entry.kind === 'full') await rm(join(t.backupDir, entry.name));
+    await stopServer(t);
+    const lines = await restore(restoreOptions(t), { at: new Date('2026-01-31T10:01:30Z') });
+    assert.match(lines.join('\n'), /after the empty store/);
+    assert.deepEqual((await Store.read(t.dataDir, collections)).list(requests).map((r) => r.reference), made.slice(0, 1));
   });
 
   test('a restore of a moment after an earlier restore follows the new history, not the replaced one', async () => {
