@@ -100,6 +100,7 @@ export function sealFile(key: DataKey, kind: string, plain: Uint8Array): Buffer 
  */
 export function openFile(bytes: Buffer, keys: Keys, kind: string, where: string, damaged: (problem: string) => Error): Buffer {
   if (!isEncrypted(bytes)) {
+    if (bytes.length < prefix.length && prefix.subarray(0, bytes.length).equals(bytes)) throw damaged('is cut short');
     refusePlain(keys, where);
     return bytes;
   }
