@@ -143,7 +143,10 @@ export class Shipper {
   /** What BACKUP_DIR holds now: the newest full and journal backups. */
   async #look(): Promise<void> {
     const listed = await listBackups(this.#options.backupDir);
-    const full = listed.filter((entry) => entry.kind === 'full').at(-1);
+    const full = listed
+      .filter((entry) => entry.kind === 'full')
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      .at(-1);
     const journal = listed.filter((entry) => entry.kind === 'journal').at(-1);
     const dir = this.#options.backupDir;
     const fullInfo = full && (await sizeAndTime(dir, full.name));
