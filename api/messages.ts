@@ -22,6 +22,15 @@ export const messages = {
     },
   },
   backToSite: 'Palaa etusivulle',
+  /** A refusal of a status with no text of its own above. */
+  refused: { title: 'Pyyntöä ei käsitelty', text: 'Emme voineet käsitellä pyyntöä. Palaa sivustolle ja yritä uudelleen.' },
+  /** Why a posted body was refused, more precisely than its status says. */
+  body: {
+    notAnObject: 'Lähetetyt tiedot eivät olleet lomakkeen kenttiä. Lähetä pyyntö sivuston lomakkeella.',
+    invalidText: 'Lähetetyissä tiedoissa oli merkkejä, joita emme voineet lukea. Avaa lomake uudelleen ja yritä uudelleen.',
+    charset: 'Lomakkeen tiedot tulivat merkistössä, jota emme ota vastaan. Lähetä pyyntö sivuston lomakkeella.',
+    repeatedField: 'Lomakkeessa oli sama kenttä useammin kuin kerran. Avaa lomake uudelleen ja lähetä se uudelleen.',
+  },
 } as const;
 
 export type KnownStatus = keyof typeof messages.status;

@@ -1,6 +1,16 @@
 /**
  * What a submission and a confirmation do to the store: functions of a store transaction, the clock and the
  * tokens, run inside a store update so each is written whole or not at all.
+ *
+ * No mail bombing: every valid submission is stored and answered alike (201 and its own reference), but an
+ * address is mailed only when a stranger could not use the form to flood it.
+ * - A repeat (same address, same type) while an earlier request awaits confirmation is stored without a mail:
+ *   the link already sent confirms the earlier one, and the repeat expires unconfirmed after its week.
+ * - At most `mailsPerAddress` mails in any 24 hours (rolling, so no burst around midnight doubles it) go to one
+ *   address from submissions, confirmation links and ban receipts alike. They are counted from the address's
+ *   requests of those hours through the `email` index, so a restart keeps the count and it goes with them.
+ * - A withheld mail is an event on the request ("mail_withheld") for staff; the answer does not differ, so it
+ *   tells a stranger nothing about the address. A marketing ban is in force whether or not its receipt is sent.
  */
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import type { Tx } from '../store/store.ts';
@@ -14,27 +24,57 @@ import { hashToken } from './tokens.ts';
 /** A stored request and the mail it owes (the confirmation link, or the ban's receipt), for the postman. */
 export type Submitted = { record: RequestRecord; jobId: string };
 
+/** Mails submissions may send to one address in any 24 hours. */
+export const mailsPerAddress = 3;
+const dayMs = 86_400_000;
+
+/** A stored submission, and the mail it owes unless it was withheld. */
+export type Received = { record: RequestRecord; jobId: string | undefined };
+
+/** Stores a valid submission from the form under the rules above; `confirmToken` goes in the mail it owes. */
+export function receive(tx: Tx, input: RequestInput, now: Date, confirmToken: string): Received {
+  const earlier = tx.table(requests).group('email', input.email);
+  const repeat = earlier.some((r) => r.type === input.type && r.status === 'awaiting_confirmation' && !isExpired(r, now) && !r.mailWithheld);
+  const since = now.getTime() - dayMs;
+  const mailed = earlier.filter((r) => Date.parse(r.createdAt) > since && !r.mailWithheld).length;
+  if (!repeat && mailed < mailsPerAddress) return submit(tx, input, now, confirmToken);
+  const record = file(tx, input, now, undefined);
+  tx.table(requests).change(record.id, (stored) => {
+    stored.mailWithheld = repeat ? 'repeat' : 'daily_limit';
+    stored.events.push({ at: now.toISOString(), actor: 'järjestelmä', action: 'mail_withheld' });
+  });
+  return { record, jobId: undefined };
+}
+
 /**
- * Stores a valid submission. A marketing ban is in force at once, one entry per address however often it
- * is sent; every other request waits for its confirmation link, which `confirmToken` opens.
+ * Stores a valid submission with the mail it owes, whatever came before: `receive` decides whether it may.
+ * A marketing ban is in force at once, one entry per address however often it is sent; every other request
+ * waits for its confirmation link, which `confirmToken` opens.
  */
 export function submit(tx: Tx, input: RequestInput, now: Date, confirmToken: string): Submitted {
+  const record = file(tx, input, now, confirmToken);
+  const job = tx.table(mailJobs).put(newJob(record.id, input.type === 'marketing_ban' ? 'ban_receipt' : 'confirm', now));
+  return { record, jobId: job.id };
+}
+
+/** Stores the request (and the ban), without its mail; without a token nobody can confirm it. */
+function file(tx: Tx, input: RequestInput, now: Date, confirmToken: string | undefined): RequestRecord {
   const table = tx.table(requests);
-  const jobs = tx.table(mailJobs);
-  const year = Number(finnishDate(now).slice(0, 4));
-  const reference = formatReference(year, table.maximum('sequence', String(year)) + 1);
-  const record = newRecord(input, { id: crypto.randomUUID(), reference }, now);
-  let job;
+  const record = newRecord(input, { id: crypto.randomUUID(), reference: nextReference(table, now) }, now);
   if (input.type === 'marketing_ban') {
     const bans = tx.table(marketingBans);
     if (!bans.get(input.email)) bans.put({ email: input.email, createdAt: now.toISOString(), requestId: record.id });
     record.events.push({ at: now.toISOString(), actor: 'järjestelmä', action: 'ban_recorded' });
-    job = jobs.put(newJob(record.id, 'ban_receipt', now));
-  } else {
+  } else if (confirmToken !== undefined) {
     record.confirmTokenHash = hashToken(confirmToken);
-    job = jobs.put(newJob(record.id, 'confirm', now));
   }
-  return { record: table.put(record), jobId: job.id };
+  return table.put(record);
+}
+
+/** The reference the next submission gets: the year's sequence continued. */
+function nextReference(table: Requests, now: Date): string {
+  const year = Number(finnishDate(now).slice(0, 4));
+  return formatReference(year, table.maximum('sequence', String(year)) + 1);
 }
 
 export type Confirmation =

@@ -41,6 +41,8 @@ export type RequestRecord = {
   statusTokenHash?: string;
   /** When its personal data was removed at the end of the retention period (api/retention); subject.email is then ''. */
   pseudonymisedAt?: string;
+  /** Why the mail this submission would have sent was not (intake.ts: a repeat, or the address's daily limit). */
+  mailWithheld?: 'repeat' | 'daily_limit';
 };
 
 /** How long a confirmation link works. */

@@ -3,17 +3,17 @@
  * and `POST /api/requests/confirm` (→ 303 to the status page). Nothing is stored unless all is valid.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { bodies, body } from '../body/index.ts';
 import type { Postman } from '../mail/postman.ts';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
-import { readPosted } from './body.ts';
 import { requests } from './collections.ts';
-import { confirm, findByConfirmToken, submit } from './intake.ts';
+import { confirm, findByConfirmToken, receive } from './intake.ts';
+import { errors, fieldLabels } from './messages.ts';
 import { alreadyConfirmedPage, invalidPage, linkGonePage } from './pages.ts';
-import { validateRequest } from './schema.ts';
+import { validateRequest, type FieldErrors } from './schema.ts';
 import { isTokenShaped, newToken } from './tokens.ts';
 
 export type RequestRoutesOptions = {
@@ -27,17 +27,8 @@ export type RequestRoutesOptions = {
   limits: { submit: MiddlewareHandler; confirm: MiddlewareHandler };
 };
 
-/** Enough for the longest valid request with room to spare; more is refused before it is read. */
-export const maxBodyBytes = 64 * 1024;
-
 export function requestRoutes({ store, postman, shell, now, origin, limits }: RequestRoutesOptions): Hono {
   const app = new Hono();
-  const tooLarge = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new HTTPException(413);
-    },
-  });
   // Hono's csrf guards form posts. A JSON post cannot come cross-site without a CORS preflight we never
   // grant, but one that names another origin is refused all the same. (A page with no-referrer posts
   // "Origin: null"; its Sec-Fetch-Site still says same-origin.)
@@ -50,25 +41,26 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
 
   app.use(csrf({ origin }), sameOrigin);
 
-  app.post('/requests', limits.submit, tooLarge, async (c) => {
-    const posted = await readPosted(c);
-    const result = 'errors' in posted ? { ok: false as const, errors: posted.errors } : validateRequest(posted.fields);
+  app.post('/requests', limits.submit, body(bodies.publicPost), async (c) => {
+    const posted = c.var.body;
+    const result = posted.repeated.length > 0 ? { ok: false as const, errors: repeatedErrors(posted.repeated) } : validateRequest(posted.fields);
     if (!result.ok) {
       c.header('Cache-Control', 'no-store');
-      return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, 'fields' in posted ? posted.fields.type : undefined);
+      return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, posted.fields.type);
     }
     const token = newToken();
-    const { record, jobId } = await store.update((tx) => submit(tx, result.value, now(), token));
-    postman.send(jobId, token);
+    const input = result.value;
+    const { record, jobId } = await store.update((tx) => receive(tx, input, now(), token));
+    if (jobId) postman.send(jobId, token);
     if (posted.kind === 'json') return c.json({ reference: record.reference }, 201);
-    const receipt = new URLSearchParams({ tyyppi: record.type });
-    if (record.subject.relation) receipt.set('suhde', record.subject.relation);
+    const receipt = new URLSearchParams({ tyyppi: input.type });
+    if ('relation' in input) receipt.set('suhde', input.relation);
     return c.redirect(`/pyynto/vastaanotettu/?${receipt}`, 303);
   });
 
-  app.post('/requests/confirm', limits.confirm, tooLarge, async (c) => {
-    const posted = await readPosted(c);
-    const token = 'fields' in posted ? posted.fields.token : undefined;
+  app.post('/requests/confirm', limits.confirm, body(bodies.publicPost), async (c) => {
+    const posted = c.var.body;
+    const token = posted.repeated.length > 0 ? undefined : posted.fields.token;
     const time = now();
     const record = isTokenShaped(token) ? findByConfirmToken(store.view(requests), token, time) : undefined;
     if (!isTokenShaped(token) || !record) return linkGonePage(c, shell);
@@ -82,4 +74,14 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
   });
 
   return app;
+}
+
+/** A form field sent twice is refused rather than one value picked: named when it is one of ours. */
+function repeatedErrors(names: string[]): FieldErrors {
+  const found: FieldErrors = {};
+  for (const name of names) {
+    const label = Object.hasOwn(fieldLabels, name) ? fieldLabels[name as keyof typeof fieldLabels].label : undefined;
+    found[label ? name : 'form'] = [label ? errors.repeatedField(label) : errors.unknownField];
+  }
+  return found;
 }

@@ -57,6 +57,7 @@ const fate = {
   // Without them the confirmation and status links stop working.
   confirmTokenHash: 'drop',
   statusTokenHash: 'drop',
+  mailWithheld: 'keep',
 } as const satisfies Record<keyof RequestRecord, 'keep' | 'drop' | 'reduce'>;
 
 type Kept = { [K in keyof typeof fate]: (typeof fate)[K] extends 'keep' ? K : never }[keyof typeof fate];
