@@ -15,9 +15,11 @@ import { loadShell } from './shell/index.ts';
 import { notFound } from './site/not-found.ts';
 import { staticSite } from './site/static.ts';
 import { StaffAccounts } from './staff/accounts.ts';
+import type { HashQueue } from './staff/hash-queue.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { AuditLog } from './audit/index.ts';
 import type { BackupStatus } from './backup/shipper.ts';
+import { discardUnread } from './body/index.ts';
 import { isInside } from './settings.ts';
 import type { Store } from './store/store.ts';
 
@@ -34,11 +36,13 @@ export type AppOptions = {
   now?: () => Date;
   /** Backup health, from the shipper; unset, the staff pages and health detail say backups are not set up. */
   backups?: (() => BackupStatus) | undefined;
+  /** The line of staff password hashes (tests give their own). */
+  hashes?: HashQueue | undefined;
 };
 
 const minutes = 60_000;
 
-export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date(), backups }: AppOptions): Hono {
+export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date(), backups, hashes }: AppOptions): Hono {
   if (isInside(resolve(dataDir), resolve(distDir))) {
     throw new Error(`DATA_DIR (${dataDir}) must not be inside the site directory (${distDir}).`);
   }
@@ -50,6 +54,9 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
   };
 
   const app = new Hono();
+  // First: a body that an answer did not read (a 404, a redirect to the log-in) is thrown away, or the
+  // connection is announced closed, so a client still sending it gets the answer.
+  app.use(discardUnread());
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -65,6 +72,8 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
         objectSrc: ["'none'"],
       },
       xFrameOptions: 'DENY',
+      // A year, not Hono's 180 days: what preload lists and most audits ask for.
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
       referrerPolicy: 'same-origin',
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
       // A page may tighten a header (the token pages send no referrer at all).
@@ -77,7 +86,7 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
   app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
   app.route('/pyynto', subjectPages({ store, shell, now }));
   const audit = new AuditLog(dataDir);
-  app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups }));
+  app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups, ...(hashes ? { hashes } : {}) }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));
   app.onError(errorHandler(shell));

@@ -1,11 +1,13 @@
 /**
  * Sends a plain-text mail: over SMTP when a server is set, otherwise as an .eml file in the outbox, for
  * development. Logs never carry the recipient, the subject or the text: only the file name and the links.
+ * SMTP to another machine is always over verified TLS (see transportOptions).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
+import { SettingsError } from '../settings.ts';
 
 export type Mail = { to: string; subject: string; text: string };
 export type Mailer = { send(mail: Mail): Promise<void>; close(): void };
@@ -32,7 +34,7 @@ export function createMailer({ smtpUrl, outboxDir, from, log = console.log }: Ma
 
   if (smtpUrl) {
     const transport = createTransport({
-      url: smtpUrl,
+      ...transportOptions(smtpUrl),
       // Connections are kept and reused: a new one per mail costs a handshake (and TLS) each time.
       pool: true,
       maxConnections: 2,
@@ -58,6 +60,45 @@ export function createMailer({ smtpUrl, outboxDir, from, log = console.log }: Ma
     },
     close: () => render.close(),
   };
+}
+
+/** Hosts whose SMTP traffic never leaves this machine, so a network in between cannot strip STARTTLS. */
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The connection SMTP_URL names, with TLS enforced: `smtps://` is TLS from the first byte (port 465 unless
+ * given); `smtp://` to another machine must upgrade with STARTTLS (port 587 unless given) or the send fails
+ * before the password is sent, so a network that strips STARTTLS gets nothing; `smtp://` to this machine may
+ * stay plain (STARTTLS is still used when offered). Certificates are always verified. Built from the URL's
+ * parts rather than handed to nodemailer as `url`, whose query options (`?requireTLS=false`,
+ * `?tls.rejectUnauthorized=false`) would override these, so a query is refused.
+ */
+export function transportOptions(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new SettingsError('Invalid settings: SMTP_URL must start with smtp:// or smtps://');
+  if (url.search || url.hash || !['', '/'].includes(url.pathname)) {
+    throw new SettingsError('Invalid settings: SMTP_URL takes no path or options: smtps://user:password@host:465 or smtp://user:password@host:587');
+  }
+  const implicitTls = url.protocol === 'smtps:';
+  // smtp: is not a special scheme to the URL parser, so it leaves the host's case as written.
+  const hostname = url.hostname.toLowerCase();
+  return {
+    host: hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : implicitTls ? 465 : 587,
+    secure: implicitTls,
+    requireTLS: !implicitTls && !localHosts.has(hostname),
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' as const },
+    ...(url.username || url.password ? { auth: { user: decoded(url.username), pass: decoded(url.password) } } : {}),
+  };
+}
+
+/** The URL keeps the credentials percent-encoded; a lone `%` in them is a mistake worth naming. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new SettingsError('Invalid settings: SMTP_URL: write a % in the user name or password as %25');
+  }
 }
 
 /** Writes a temp file and renames it into place, so a reader of the outbox never sees half a message. */

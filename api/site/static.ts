@@ -1,6 +1,7 @@
 /**
  * Serves the built site from dist/: directory indexes, a redirect to the trailing slash, long cache for
- * Astro's hashed assets. Hidden paths (any segment starting with a dot, so `..` too) are never looked up.
+ * Astro's hashed assets. Hidden paths (any segment starting with a dot, so `..` too) are never looked up, nor
+ * paths with an empty segment (`//`, however written), so a redirect's Location is never `//host/…`.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,7 +32,11 @@ export function staticSite(distDir: string): MiddlewareHandler {
   };
 }
 
-/** The decoded URL path, or undefined when it could reach outside the site or a hidden file. */
+/**
+ * The decoded URL path, or undefined when it could reach outside the site or a hidden file, or when it holds
+ * `//`: echoed into a Location, `//oikeudet/` is read by browsers as the host `oikeudet`. A backslash is
+ * refused too; the URL parser has already turned a raw `/\` into `//`.
+ */
 export function safePath(rawPath: string): string | undefined {
   let path: string;
   try {
@@ -39,7 +44,7 @@ export function safePath(rawPath: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (!path.startsWith('/') || /[\\\0]/.test(path) || path.split('/').some((segment) => segment.startsWith('.'))) {
+  if (!path.startsWith('/') || /[\\\0]|\/\//.test(path) || path.split('/').some((segment) => segment.startsWith('.'))) {
     return undefined;
   }
   return path;

@@ -3,12 +3,14 @@
  * its actions, the marketing bans, the exports and the audit log. Every route but the log-in page sits behind
  * requireStaff, and every form behind Hono's csrf; what staff do is written to the audit log.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
 import type { BackupStatus } from '../backup/shipper.ts';
+import { bodies, readBody } from '../body/index.ts';
 import { clientAddress } from '../client-address.ts';
+import { rateLimit } from '../rate-limit/index.ts';
 import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import { marketingBans, requests } from '../requests/collections.ts';
@@ -27,6 +29,7 @@ import { bansPage } from './pages/bans.ts';
 import { detailPage } from './pages/detail.ts';
 import { listPage } from './pages/list.ts';
 import { loginPage } from './pages/login.ts';
+import { BusyError, HashQueue } from './hash-queue.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { endSession, startSession } from './sessions.ts';
 
@@ -41,15 +44,21 @@ export type StaffRoutesOptions = {
   trustProxy: boolean;
   /** Backup health for the front page; unset, it says backups are not set up. */
   backups?: (() => BackupStatus) | undefined;
+  /** The line of password hashes (tests give a small one); by default one running and eight waiting. */
+  hashes?: HashQueue;
 };
 
 const base = '/henkilosto';
 
-export function staffRoutes({ store, accounts, audit, postman, shell, now, origin, trustProxy, backups }: StaffRoutesOptions): Hono<StaffEnv> {
+export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
+  const { store, accounts, audit, postman, shell, now, origin, trustProxy, backups } = options;
   const app = new Hono<StaffEnv>();
   const backoff = new Backoff();
   // Unknown names are checked against this, so they cost as much time as a wrong password.
   let decoy: Promise<string> | undefined;
+  // Only a flood reaches 30 tries a minute from one address (an office shares one): it is never a lock-out.
+  const floodGuard = rateLimit({ limit: 30, windowMs: 60_000, key: (c) => clientAddress(c, trustProxy), now: () => now().getTime() });
+  const hashes = options.hashes ?? new HashQueue();
   const log = (actor: string, action: string, id?: string) => audit.append(id === undefined ? { actor, action } : { actor, action, id }, now());
 
   app.use(`${base}/*`, csrf({ origin }), requireStaff({ store, accounts, now }));
@@ -60,16 +69,35 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
     return loginPage(c, shell, notice);
   });
 
-  app.post(`${base}/kirjaudu`, async (c) => {
-    const form = await c.req.parseBody();
+  // A full line of hashes answers at once, before the body is read or the accounts looked at: a flood then
+  // costs the server little more than its connections.
+  const notWhenBusy: MiddlewareHandler = async (c, next) => {
+    if (!hashes.full) return next();
+    c.header('Retry-After', String(hashes.retryAfterSeconds));
+    return loginPage(c, shell, 'busy');
+  };
+
+  app.post(`${base}/kirjaudu`, floodGuard, notWhenBusy, async (c) => {
+    const { fields: form } = await readBody(c, bodies.staffLogIn);
     const username = typeof form.username === 'string' ? form.username.trim().toLowerCase().slice(0, 64) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
     const keys = [`user:${username}`, `address:${clientAddress(c, trustProxy)}`];
     const time = now().getTime();
     const account = await accounts.find(username);
-    decoy ??= hashPassword('tietosuoja: no such account');
-    const matches = await verifyPassword(password, account?.passwordHash ?? (await decoy));
     const waiting = backoff.waitMs(keys, time) > 0;
+    let matches = false;
+    // A try during a lock is refused unheard, before any hashing: it costs a flood nothing to be refused.
+    if (!waiting) {
+      decoy ??= hashPassword('tietosuoja: no such account');
+      const hash = account?.passwordHash ?? (await decoy);
+      try {
+        matches = await hashes.run(() => verifyPassword(password, hash));
+      } catch (error) {
+        if (!(error instanceof BusyError)) throw error;
+        c.header('Retry-After', String(error.retryAfterSeconds));
+        return loginPage(c, shell, 'busy');
+      }
+    }
     if (waiting || !account || account.disabled || !matches) {
       // An attempt while locked is refused unheard: it neither counts nor extends the lock.
       if (!waiting) backoff.fail(keys, time);
@@ -118,7 +146,7 @@ export function staffRoutes({ store, accounts, audit, postman, shell, now, origi
 
   app.post(`${base}/pyynnot/:reference`, async (c) => {
     const reference = c.req.param('reference');
-    const form = await c.req.parseBody();
+    const { fields: form } = await readBody(c, bodies.staffAction);
     const action = String(form.action ?? '') as StaffAction;
     const find = () => store.view(requests).find('reference', reference);
     if (!find() || !staffActions.includes(action)) return c.notFound();

@@ -6,8 +6,9 @@ import { staffText } from '../messages.ts';
 
 const t = staffText.login;
 
-export function loginPage(c: Context, shell: Shell, notice: 'failed' | 'loggedOut' | 'expired' | undefined): Promise<Response> {
-  const message = notice === 'failed' ? html`<p class="error" role="alert">${t.failed}</p>` : notice ? html`<p role="status">${t[notice]}</p>` : '';
+export function loginPage(c: Context, shell: Shell, notice: 'failed' | 'busy' | 'loggedOut' | 'expired' | undefined): Promise<Response> {
+  const alert = notice === 'failed' || notice === 'busy';
+  const message = alert ? html`<p class="error" role="alert">${t[notice]}</p>` : notice ? html`<p role="status">${t[notice]}</p>` : '';
   return shell(
     c,
     {
@@ -26,6 +27,6 @@ export function loginPage(c: Context, shell: Shell, notice: 'failed' | 'loggedOu
           <p><button type="submit">${t.submit}</button></p>
         </form>`,
     },
-    notice === 'failed' ? 401 : 200,
+    notice === 'failed' ? 401 : notice === 'busy' ? 503 : 200,
   );
 }
