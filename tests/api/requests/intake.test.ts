@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { mailJobs } from '../../../api/mail/jobs.ts';
 import { marketingBans, requests } from '../../../api/requests/collections.ts';
-import { dropExpired } from '../../../api/requests/intake.ts';
+import { confirm, dropExpired } from '../../../api/requests/intake.ts';
+import { newToken } from '../../../api/requests/tokens.ts';
 import { linksIn } from '../../fixtures/outbox.ts';
 import { startSmtpServer } from '../../fixtures/smtp.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
@@ -154,6 +155,9 @@ describe('confirming by e-mail', () => {
     const res = await postForm(t.app, '/api/requests/confirm', { token: link.pathname.split('/').at(-1) ?? '' });
     assert.equal(res.status, 410);
     assert.match(await res.text(), /Linkki ei ole voimassa/);
+    // The confirmation itself checks too, not only the route's look-up before it: a click at the last moment.
+    const late = await t.store.update((tx) => confirm(tx, link.pathname.split('/').at(-1) ?? '', t.clock.now, newToken()));
+    assert.equal(late.outcome, 'expired');
     assert.equal((await db()).requests[0]?.status, 'awaiting_confirmation');
   });
 

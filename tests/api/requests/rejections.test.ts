@@ -102,10 +102,14 @@ describe('invalid requests are answered 422 with Finnish messages naming the fie
     await nothingStored();
   });
 
-  test('a __proto__ form field pollutes nothing', async () => {
+  test('a __proto__ field pollutes nothing, in a form post or in JSON', async () => {
     const res = await postForm(t.app, '/api/requests', [...Object.entries(erasure), ['__proto__[admin]', 'true'], ['__proto__', 'x']]);
     assert.equal(res.status, 422);
     assert.equal(({} as Record<string, unknown>).admin, undefined);
+    // A JSON "__proto__" holding a whole valid request stays one field: none of its values is read as the request's.
+    const inherited = await postJson(t.app, '/api/requests', JSON.parse(`{"__proto__":${JSON.stringify(erasure)}}`));
+    assert.equal(inherited.status, 422);
+    assert.ok('type' in ((await inherited.json()) as { errors: Record<string, string[]> }).errors, 'the type was read from __proto__');
     await nothingStored();
   });
 });

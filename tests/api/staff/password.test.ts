@@ -21,6 +21,16 @@ test('a malformed hash never verifies', async () => {
   for (const bad of ['', 'scrypt', 'bcrypt$10$x', 'scrypt$99$8$1$AAAA$BBBB', 'scrypt$10$8$1$AAAA$short']) {
     assert.equal(await verifyPassword('mitä tahansa', bad), false, bad);
   }
+  // The right password against its own hash with one part changed: another scheme, r or p than the one that made it.
+  const parts = (await hashPassword('oikein-hyvä-salasana', fast)).split('$');
+  const changed = (at: number, value: string) => parts.map((part, i) => (i === at ? value : part)).join('$');
+  for (const bad of [changed(0, 'bcrypt'), changed(2, '16'), changed(3, '2')]) {
+    assert.equal(await verifyPassword('oikein-hyvä-salasana', bad), false, bad);
+  }
+  // A hash asking for more work than the cap (2^20) is refused unheard, not computed: 2^21 takes seconds and 2 GiB.
+  const started = performance.now();
+  assert.equal(await verifyPassword('oikein-hyvä-salasana', changed(1, '21')), false);
+  assert.ok(performance.now() - started < 1000, 'a hash over the cost cap was computed');
 });
 
 test('passwords are 12 to 256 characters, counted as people count them', () => {
