@@ -3,7 +3,8 @@
  * its actions, the marketing bans, the exports and the audit log. Every route but the log-in page sits behind
  * requireStaff, and every form behind Hono's csrf; what staff do is written to the audit log.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
@@ -46,6 +47,8 @@ export type StaffRoutesOptions = {
   backups?: (() => BackupStatus) | undefined;
   /** The line of password hashes (tests give a small one); by default one running and eight waiting. */
   hashes?: HashQueue;
+  /** How late a refused log-in try (flood guard, full line) is answered; 1 s by default. */
+  refusalDelayMs?: number;
 };
 
 const base = '/henkilosto';
@@ -56,9 +59,26 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
   const backoff = new Backoff();
   // Unknown names are checked against this, so they cost as much time as a wrong password.
   let decoy: Promise<string> | undefined;
-  // Only a flood reaches 30 tries a minute from one address (an office shares one): it is never a lock-out.
-  const floodGuard = rateLimit({ limit: 30, windowMs: 60_000, key: (c) => clientAddress(c, trustProxy), now: () => now().getTime() });
   const hashes = options.hashes ?? new HashQueue();
+  // A refused try is answered a second late, which costs the server nothing meanwhile: a flood's connections
+  // each wait for their answers, so each then sends at most a try a second, and readers do not wait behind it.
+  const refusalDelayMs = options.refusalDelayMs ?? 1000;
+  // Only a flood reaches 30 tries a minute from one address (an office shares one): it is never a lock-out.
+  const perAddress = rateLimit({ limit: 30, windowMs: 60_000, key: (c) => clientAddress(c, trustProxy), now: () => now().getTime() });
+  const floodGuard: MiddlewareHandler = async (c, next) => {
+    try {
+      await perAddress(c, async () => undefined);
+    } catch (error) {
+      await sleep(refusalDelayMs);
+      throw error;
+    }
+    await next();
+  };
+  const busy = async (c: Context, retryAfterSeconds: number) => {
+    await sleep(refusalDelayMs);
+    c.header('Retry-After', String(retryAfterSeconds));
+    return loginPage(c, shell, 'busy');
+  };
   const log = (actor: string, action: string, id?: string) => audit.append(id === undefined ? { actor, action } : { actor, action, id }, now());
 
   app.use(`${base}/*`, csrf({ origin }), requireStaff({ store, accounts, now }));
@@ -71,11 +91,7 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
 
   // A full line of hashes answers at once, before the body is read or the accounts looked at: a flood then
   // costs the server little more than its connections.
-  const notWhenBusy: MiddlewareHandler = async (c, next) => {
-    if (!hashes.full) return next();
-    c.header('Retry-After', String(hashes.retryAfterSeconds));
-    return loginPage(c, shell, 'busy');
-  };
+  const notWhenBusy: MiddlewareHandler = async (c, next) => (hashes.full ? busy(c, hashes.retryAfterSeconds) : next());
 
   app.post(`${base}/kirjaudu`, floodGuard, notWhenBusy, async (c) => {
     const { fields: form } = await readBody(c, bodies.staffLogIn);
@@ -94,8 +110,7 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
         matches = await hashes.run(() => verifyPassword(password, hash));
       } catch (error) {
         if (!(error instanceof BusyError)) throw error;
-        c.header('Retry-After', String(error.retryAfterSeconds));
-        return loginPage(c, shell, 'busy');
+        return busy(c, error.retryAfterSeconds);
       }
     }
     if (waiting || !account || account.disabled || !matches) {
