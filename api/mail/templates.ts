@@ -1,5 +1,6 @@
 /** The Finnish e-mails to a data subject and to staff. They carry links, the reference and staff's words, never the subject's own text. */
-import { formatDay, typeNames } from '../requests/messages.ts';
+import { art15Text, builtArt15, type Art15 } from '../requests/art15.ts';
+import { art15Texts, formatDay, typeNames } from '../requests/messages.ts';
 import type { RequestRecord } from '../requests/record.ts';
 
 export type MailText = { subject: string; text: string };
@@ -90,7 +91,18 @@ ${signature}
 
 const complaint = `Jos olet ratkaisusta eri mieltä, sinulla on oikeus tehdä valitus tietosuojavaltuutetulle. Valitus tehdään tietosuojavaltuutetun toimiston verkkosivuilla osoitteessa https://tietosuoja.fi. Sinulla on myös oikeus hakea muutosta tuomioistuimessa.`;
 
-export function decisionMail(record: RequestRecord): MailText {
+/**
+ * A completed access request is answered with the Art. 15(1) information, the notice's own words, and told
+ * where the status page has the same; nothing of the subject's in it.
+ */
+function accessInformation(record: RequestRecord, art15: () => Art15 | undefined): string {
+  if (record.type !== 'access' || record.decision?.outcome !== 'completed') return '';
+  const answer = art15();
+  return `${art15Text(answer)}\n\n${answer ? `${art15Texts.onStatusPage}\n\n` : ''}`;
+}
+
+/** `art15` is the notice's answer to an access request; by default the one the served site was built with. */
+export function decisionMail(record: RequestRecord, art15: () => Art15 | undefined = builtArt15): MailText {
   const reason = record.decision?.reason ?? '';
   const about = `(${typeNames[record.type]}, viitenumero ${record.reference})`;
   switch (record.decision?.outcome) {
@@ -107,7 +119,7 @@ export function decisionMail(record: RequestRecord): MailText {
     default:
       return {
         subject: `Pyyntösi ${record.reference} on käsitelty`,
-        text: `Hei,\n\npyyntösi ${about} on käsitelty.\n\n${reason}\n\n${complaint}\n\n${signature}\n`,
+        text: `Hei,\n\npyyntösi ${about} on käsitelty.\n\n${reason}\n\n${accessInformation(record, art15)}${complaint}\n\n${signature}\n`,
       };
   }
 }

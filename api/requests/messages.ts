@@ -1,4 +1,5 @@
 /** Every Finnish word of the requests area: field labels, validation messages, type and status names. */
+import type { Art15Key } from './art15.ts';
 import { finnishDate } from './deadline.ts';
 import type { RequestType } from './types.ts';
 
@@ -107,6 +108,31 @@ export const receipt = {
   banTitle: 'Suoramarkkinointikielto on kirjattu',
   ban: 'Kielto on voimassa heti: emme käytä sähköpostiosoitettasi suoramarkkinointiin. Lähetimme vahvistuksen sähköpostiisi.',
   reference: 'Viitenumero',
+} as const;
+
+/**
+ * The Art. 15(1) information in the answer to a completed access request (mail and status page): its title,
+ * where it comes from, and a heading per item. The items' own text is the notice's, word for word.
+ */
+export const art15Texts = {
+  title: 'Tietoja käsittelystä (EU:n tietosuoja-asetuksen 15 artikla)',
+  from: (updated: string) =>
+    `Alla olevat tiedot henkilötietojesi käsittelystä ovat tietosuojaselosteestamme sellaisinaan (seloste päivitetty ${updated}).`,
+  onStatusPage: 'Samat tiedot ovat myös pyyntösi tilasivulla. Pääset sille linkistä, jonka lähetimme sinulle, kun pyyntösi vahvistettiin.',
+  /** When the server has no copy of the notice's sections (the site was built without them). */
+  missing: 'Tiedot henkilötietojesi käsittelystä ovat tietosuojaselosteessamme Opinaika-palvelun tietosuojasivulla.',
+  noticeLink: 'Lue koko tietosuojaseloste',
+  headings: {
+    purposes: 'Käsittelyn tarkoitus ja oikeusperuste',
+    categories: 'Käsiteltävät henkilötiedot',
+    recipients: 'Tietojen vastaanottajat',
+    transfers: 'Tietojen siirto EU:n ja ETA:n ulkopuolelle',
+    retention: 'Kuinka kauan tietoja säilytetään',
+    rights: 'Muut oikeutesi',
+    complaint: 'Oikeus valittaa tietosuojavaltuutetulle',
+    sources: 'Mistä tiedot saadaan',
+    automated: 'Automaattinen päätöksenteko ja profilointi',
+  } satisfies Record<Art15Key, string>,
 } as const;
 
 /** Why staff cannot do what they tried, named so they know what to change. */

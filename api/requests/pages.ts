@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
+import { art15Html, builtArt15, type Art15 } from './art15.ts';
 import { requests } from './collections.ts';
 import { findByConfirmToken, findByStatusToken } from './intake.ts';
 import { formatDay, formatInstantDay as day, receipt, statusNames, typeNames, typeTitle } from './messages.ts';
@@ -20,8 +21,18 @@ function noReferrer(c: Context): void {
   c.header('Referrer-Policy', 'no-referrer');
 }
 
-export function subjectPages({ store, shell, now }: { store: Store; shell: Shell; now: () => Date }): Hono {
+export type SubjectPagesOptions = {
+  store: Store;
+  shell: Shell;
+  now: () => Date;
+  /** The notice's answer to an access request; by default the one the served site was built with. */
+  art15?: () => Art15 | undefined;
+};
+
+export function subjectPages({ store, shell, now, art15 = builtArt15 }: SubjectPagesOptions): Hono {
   const app = new Hono();
+  // Read at start, like the shell, so a site built without it is reported then.
+  art15();
 
   app.get('/vastaanotettu/', (c) => {
     const type = c.req.query('tyyppi');
@@ -55,13 +66,13 @@ export function subjectPages({ store, shell, now }: { store: Store; shell: Shell
     noReferrer(c);
     const token = c.req.param('token');
     const record = isTokenShaped(token) ? findByStatusToken(store.view(requests), token) : undefined;
-    return record ? statusPage(c, shell, record) : linkGonePage(c, shell);
+    return record ? statusPage(c, shell, record, art15) : linkGonePage(c, shell);
   });
 
   return app;
 }
 
-function statusPage(c: Context, shell: Shell, record: RequestRecord): Promise<Response> {
+function statusPage(c: Context, shell: Shell, record: RequestRecord, art15: () => Art15 | undefined): Promise<Response> {
   const title = 'Pyyntösi tilanne';
   const due = record.extension?.until ?? record.dueAt;
   const decision = record.decision;
@@ -78,6 +89,7 @@ function statusPage(c: Context, shell: Shell, record: RequestRecord): Promise<Re
       </dl>
       ${record.extension && !decision ? html`<p>Määräaikaa on pidennetty. Perustelu: ${record.extension.reason}</p>` : ''}
       ${decision ? html`<h2>Ratkaisu</h2><p>${decision.reason}</p><p>Ratkaistu ${day(decision.at)}.</p>` : ''}
+      ${record.type === 'access' && decision?.outcome === 'completed' ? art15Html(art15()) : ''}
       ${record.status === 'rejected'
         ? html`<p>Jos olet ratkaisusta eri mieltä, voit tehdä valituksen tietosuojavaltuutetulle osoitteessa <a href="https://tietosuoja.fi">tietosuoja.fi</a>. Lue lisää <a href="/oikeudet/valitusoikeus/">valitusoikeudesta</a>.</p>`
         : ''}
