@@ -20,7 +20,9 @@ import { staffRoutes } from './staff/routes.ts';
 import { AuditLog } from './audit/index.ts';
 import type { BackupStatus } from './backup/shipper.ts';
 import { discardUnread } from './body/index.ts';
+import { defaultLimits, FileStore, type AnswerFileLimits } from './files/index.ts';
 import { isInside } from './settings.ts';
+import { noKeys, type Keys } from './store/cipher.ts';
 import type { Store } from './store/store.ts';
 
 export type AppOptions = {
@@ -38,11 +40,17 @@ export type AppOptions = {
   backups?: (() => BackupStatus) | undefined;
   /** The line of staff password hashes (tests give their own). */
   hashes?: HashQueue | undefined;
+  /** DATA_KEY's keys: the answer files are encrypted with them as the store is; unset, stored plain. */
+  keys?: Keys | undefined;
+  /** How large an answer's files may be and how long they can be downloaded; unset, the settings' defaults. */
+  fileLimits?: AnswerFileLimits | undefined;
 };
 
 const minutes = 60_000;
 
-export function createApp({ distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date(), backups, hashes }: AppOptions): Hono {
+export function createApp(options: AppOptions): Hono {
+  const { distDir, dataDir, store, postman, publicUrl, trustProxy, now = () => new Date(), backups, hashes } = options;
+  const { keys = noKeys, fileLimits = defaultLimits } = options;
   if (isInside(resolve(dataDir), resolve(distDir))) {
     throw new Error(`DATA_DIR (${dataDir}) must not be inside the site directory (${distDir}).`);
   }
@@ -86,7 +94,8 @@ export function createApp({ distDir, dataDir, store, postman, publicUrl, trustPr
   app.route('/api', requestRoutes({ store, postman, shell, now, origin: publicUrl, limits }));
   app.route('/pyynto', subjectPages({ store, shell, now }));
   const audit = new AuditLog(dataDir);
-  app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups, ...(hashes ? { hashes } : {}) }));
+  const files = new FileStore(dataDir, keys);
+  app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups, ...(hashes ? { hashes } : {}), files, fileLimits }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));
   app.onError(errorHandler(shell));

@@ -13,6 +13,7 @@ import { describeFull } from './backup/full.ts';
 import { queueDir, Shipper } from './backup/shipper.ts';
 import { close as closeControl, listen } from './control/index.ts';
 import { runPurge } from './retention/run.ts';
+import { megabyte } from './files/limits.ts';
 import { keysOf } from './store/cipher.ts';
 import { createPostman } from './mail/postman.ts';
 import { collections } from './collections.ts';
@@ -67,6 +68,8 @@ try {
     trustProxy: settings.trustProxy,
     now,
     backups: () => backups.status(),
+    keys,
+    fileLimits: { maxFileBytes: settings.fileMaxMb * megabyte, maxAnswerBytes: settings.answerMaxMb * megabyte, downloadDays: settings.downloadDays },
   });
   const control = await listen(
     settings.dataDir,

@@ -1,6 +1,7 @@
 /** The environment, read once into typed settings; a clear error names every bad variable. */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as v from 'valibot';
+import { defaultLimits, megabyte } from './files/limits.ts';
 import { DataKey, KeyError } from './store/cipher.ts';
 
 const port = v.pipe(
@@ -37,6 +38,10 @@ const Environment = v.object({
   BACKUP_DIR: v.optional(nonEmpty, './backups'),
   BACKUP_KEEP_DAYS: v.optional(count(1, 36_500), '30'),
   RETENTION_MONTHS: v.optional(count(1, 1_200), '24'),
+  // A completion's files are held in memory while they are checked: hence the bounds.
+  FILE_MAX_MB: v.optional(count(1, 1024), String(defaultLimits.maxFileBytes / megabyte)),
+  ANSWER_MAX_MB: v.optional(count(1, 1024), String(defaultLimits.maxAnswerBytes / megabyte)),
+  DOWNLOAD_DAYS: v.optional(count(1, 365), String(defaultLimits.downloadDays)),
 });
 
 export type Settings = {
@@ -61,6 +66,12 @@ export type Settings = {
   retentionMonths: number;
   /** Unset: the data directory is stored unencrypted (the server warns). */
   dataKey: DataKey | undefined;
+  /** The largest file staff may attach to an answer, in MiB. */
+  fileMaxMb: number;
+  /** The most one answer may post, its files together, in MiB; at least fileMaxMb. */
+  answerMaxMb: number;
+  /** How many days the subject may download an answer's files. */
+  downloadDays: number;
 };
 
 export class SettingsError extends Error {
@@ -77,6 +88,10 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     throw new SettingsError('Invalid settings: BACKUP_DIR must not be DATA_DIR or inside it: the backups must outlive the data directory');
   }
   const { PORT, HOST, DATA_DIR, PUBLIC_URL, SMTP_URL, MAIL_FROM, TRUST_PROXY, STAFF_NOTIFY_TO, BACKUP_DIR, BACKUP_KEEP_DAYS, RETENTION_MONTHS } = result.output;
+  const { FILE_MAX_MB, ANSWER_MAX_MB, DOWNLOAD_DAYS } = result.output;
+  if (ANSWER_MAX_MB < FILE_MAX_MB) {
+    throw new SettingsError('Invalid settings: ANSWER_MAX_MB must be at least FILE_MAX_MB: one answer must have room for its largest file');
+  }
   return {
     port: PORT,
     host: HOST,
@@ -90,6 +105,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     backupKeepDays: BACKUP_KEEP_DAYS,
     retentionMonths: RETENTION_MONTHS,
     dataKey: readKey(env, 'DATA_KEY'),
+    fileMaxMb: FILE_MAX_MB,
+    answerMaxMb: ANSWER_MAX_MB,
+    downloadDays: DOWNLOAD_DAYS,
   };
 }
 

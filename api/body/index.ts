@@ -4,23 +4,29 @@
  * read on and thrown away up to `drainBytes`, so that a client still sending receives its 413 instead of a
  * reset connection; the 413 says `Connection: close`, so its next request never meets a closed socket.
  * The media type says how the body becomes fields (JSON, a plain form post); the text must be UTF-8.
+ * Only a route that takes files (the `files` option) reads multipart/form-data: as it streams, through busboy,
+ * with a limit on each file and on the whole post; everywhere else it is a 415.
  * Every refusal is a 4xx thrown to api/errors.ts, which answers it in Finnish.
  *
  * ```ts
  * app.post('/requests', body(bodies.publicPost), (c) => c.var.body.fields);
  * const { fields } = await readBody(c, bodies.staffLogIn);
+ * const { fields, files } = await readBody(c, { ...bodies.staffAction, files: { maxFileBytes, maxBytes } });
  * ```
  */
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
+import { fileText } from '../files/messages.ts';
+import { safeDisplayName } from '../files/name.ts';
 import { messages } from '../messages.ts';
 
-/**
- * The bodies a route may take. multipart/form-data is refused (415) for now; file uploads add a kind here,
- * its media type to `mediaTypes` and its parser (which also needs the boundary parameter) to `parsers`.
- */
+/** The bodies a route may take besides multipart/form-data, which a route takes by giving `files` limits. */
 export type BodyKind = 'json' | 'form';
+
+/** How much a route that takes files reads: each file, and the whole post (its text fields still count against `maxBytes`). */
+export type FileLimits = { maxFileBytes: number; maxBytes: number };
 
 export type BodyOptions = {
   /** The most bytes the route reads; more is a 413. Below `drainBytes`. */
@@ -29,12 +35,24 @@ export type BodyOptions = {
   kinds: readonly BodyKind[];
   /** A form field sent more than once: listed in `repeated` for the route to explain (the default), or a 400. */
   repeated?: 'report' | 'refuse';
+  /** Given, the route also takes multipart/form-data with files up to these limits. */
+  files?: FileLimits;
 };
 
 /** Prototype-free: a form value is a string; a JSON value is as sent, for the route's schema to check. */
 export type Fields = Record<string, unknown>;
 
-export type Body = { kind: BodyKind; fields: Fields; /** Form fields sent more than once (their last value is in `fields`). */ repeated: string[] };
+/** A file from a multipart post: its form field, its name as sent (not yet safe: see api/files), its bytes. */
+export type Upload = { field: string; name: string; bytes: Uint8Array };
+
+export type Body = {
+  kind: BodyKind | 'multipart';
+  fields: Fields;
+  /** Form fields sent more than once (their last value is in `fields`). */
+  repeated: string[];
+  /** The files of a multipart post (a file input left empty sends none); other bodies have no `files`. */
+  files?: Upload[];
+};
 
 /** What `body()` sets on the context. */
 export type BodyEnv = { Variables: { body: Body } };
@@ -49,15 +67,23 @@ export const bodies = {
   staffAction: { maxBytes: 128 * 1024, kinds: ['form'], repeated: 'refuse' },
 } as const satisfies Record<string, BodyOptions>;
 
-/** How far a body over its limit is still read, and thrown away, before the 413; past it the 413 comes at once. */
+/**
+ * How far a body over its limit is still read, and thrown away, before the 413; past it the 413 comes at once.
+ * A multipart post over its (larger) limit is read this much further.
+ */
 export const drainBytes = 1024 * 1024;
+
+/** The most parts a multipart post may have: a form with files has a handful. */
+const maxParts = 1000;
 
 const mediaTypes = new Map<string, BodyKind>([
   ['application/json', 'json'],
   ['application/x-www-form-urlencoded', 'form'],
 ]);
 
-const parsers: Record<BodyKind, (text: string) => Omit<Body, 'kind'>> = { json: parseJson, form: parseForm };
+type Parsed = Omit<Body, 'kind'>;
+
+const parsers: Record<BodyKind, (text: string) => Parsed> = { json: parseJson, form: parseForm };
 
 /**
  * A 4xx refusal of what was sent, with a Finnish text more precise than its status's own (a JSON body that is
@@ -82,15 +108,21 @@ export function body(options: BodyOptions): MiddlewareHandler<BodyEnv> {
 
 /** The function: reads, checks and parses the body (see the module comment), or throws a 4xx. */
 export async function readBody(c: Context, options: BodyOptions): Promise<Body> {
+  const header = c.req.header('content-type');
+  const { type, charset } = mediaType(header);
+  if (type === 'multipart/form-data' && options.files && header) return readMultipart(c.req.raw.body, header, options, options.files);
   // Read before anything is refused, so that every refusal comes after the body, as a 413 does.
   const bytes = await readBytes(c.req.raw.body, options.maxBytes);
-  const { type, charset } = mediaType(c.req.header('content-type'));
   const kind = mediaTypes.get(type);
   if (!kind || !options.kinds.includes(kind)) throw new Refusal(415);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new Refusal(415, messages.body.charset);
   const parsed = parsers[kind](decode(bytes));
-  if (parsed.repeated.length > 0 && options.repeated === 'refuse') throw new Refusal(400, messages.body.repeatedField);
+  refuseRepeated(parsed.repeated, options);
   return { kind, ...parsed };
+}
+
+function refuseRepeated(repeated: string[], options: BodyOptions): void {
+  if (repeated.length > 0 && options.repeated === 'refuse') throw new Refusal(400, messages.body.repeatedField);
 }
 
 /**
@@ -110,7 +142,7 @@ export async function discardBody(c: Context): Promise<boolean> {
   }
   if (!stream || stream.locked) return true;
   try {
-    return (await drain(stream, 0)).ended;
+    return (await drain(stream.getReader(), 0)).ended;
   } catch {
     return false;
   }
@@ -131,7 +163,7 @@ async function readBytes(stream: ReadableStream<Uint8Array> | null, maxBytes: nu
   if (!stream) return new Uint8Array();
   let read: Drained;
   try {
-    read = await drain(stream, maxBytes);
+    read = await drain(stream.getReader(), maxBytes);
   } catch {
     // The sender stopped halfway: a truncated body, whether or not anyone still listens for the answer.
     throw new Refusal(400);
@@ -148,20 +180,119 @@ async function readBytes(stream: ReadableStream<Uint8Array> | null, maxBytes: nu
 
 type Drained = { chunks: Uint8Array[]; size: number; ended: boolean };
 
-/** Reads to the end or past `drainBytes`, whichever comes first, keeping the chunks while within `keepBytes`. */
-async function drain(stream: ReadableStream<Uint8Array>, keepBytes: number): Promise<Drained> {
-  const reader = stream.getReader();
+/**
+ * Reads to the end or past `bound`, whichever comes first, keeping the chunks while within `keepBytes`;
+ * `size` is what was read before (by a reader that has already read some).
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, keepBytes: number, bound = drainBytes, size = 0): Promise<Drained> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return { chunks, size, ended: true };
     size += value.byteLength;
     if (size <= keepBytes) chunks.push(value);
-    else if (size > drainBytes) break;
+    else if (size > bound) break;
   }
   reader.cancel().catch(() => {});
   return { chunks, size, ended: false };
+}
+
+/**
+ * A multipart/form-data post, fed to busboy as it arrives. Every part is taken as raw bytes (busboy's own
+ * decoding of text is lenient): a part with a file name is a file, kept while within `maxFileBytes`; any other
+ * is a text field, strict UTF-8 like a form's, all of them together within the route's `maxBytes`. Over
+ * `limits.maxBytes` the rest is thrown away as far as `drainBytes` further, then 413 with `Connection: close`;
+ * a file over its limit is a 413 naming it once the post is read; a broken or cut-off post is a 400.
+ */
+async function readMultipart(stream: ReadableStream<Uint8Array> | null, contentType: string, options: BodyOptions, limits: FileLimits): Promise<Body> {
+  const reader = stream?.getReader();
+  let parser: BusboyInstance;
+  try {
+    parser = Busboy({ headers: { 'content-type': contentType }, preservePath: true, isPartAFile: () => true, limits: { parts: maxParts } });
+  } catch {
+    // No boundary: read the body first, as every refusal does.
+    const { ended } = reader ? await drain(reader, 0).catch(() => ({ ended: false })) : { ended: true };
+    throw new Refusal(400, undefined, ended ? undefined : { Connection: 'close' });
+  }
+  const fields: Fields = Object.create(null);
+  const repeated = new Set<string>();
+  const files: Upload[] = [];
+  let fieldBytes = 0;
+  let tooLarge: string | undefined;
+  let invalidText = false;
+  let tooManyParts = false;
+  let broken = false;
+  const failed = new Promise<void>((resolve) =>
+    parser.on('error', () => {
+      broken = true;
+      resolve();
+    }),
+  );
+  const finished = new Promise<void>((resolve) => parser.on('finish', resolve));
+  parser.on('partsLimit', () => (tooManyParts = true));
+  parser.on('file', (field, part, filename) => {
+    const limit = filename === undefined ? options.maxBytes : limits.maxFileBytes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    part.on('error', () => (broken = true));
+    part.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (filename === undefined) fieldBytes += chunk.byteLength;
+      if (size <= limit) chunks.push(chunk);
+    });
+    part.on('end', () => {
+      if (filename !== undefined) {
+        if (size > limits.maxFileBytes) tooLarge ??= filename;
+        // A file input left empty sends a part with no name and no content.
+        else if (filename !== '' || size > 0) files.push({ field, name: filename, bytes: Buffer.concat(chunks) });
+        return;
+      }
+      if (field in fields) repeated.add(field);
+      const text = utf8(Buffer.concat(chunks));
+      if (text === undefined) invalidText = true;
+      else fields[field] = text;
+    });
+  });
+
+  let size = 0;
+  try {
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limits.maxBytes) {
+        await drain(reader, 0, limits.maxBytes + drainBytes, size).catch(() => undefined);
+        throw new Refusal(413, fileText.answerTooLarge(limits.maxBytes), { Connection: 'close' });
+      }
+      // After a parse error the rest is still read (and thrown away), so the client receives its 400.
+      if (!broken) await Promise.race([new Promise<void>((resolve) => parser.write(value, () => resolve())), failed]);
+    }
+    if (!broken) {
+      parser.end();
+      await Promise.race([finished, failed]);
+    }
+  } catch (error) {
+    if (error instanceof Refusal) throw error;
+    // The sender stopped halfway.
+    throw new Refusal(400);
+  }
+  // Busboy reports a cut-off post as an error just before it finishes: let that arrive.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (broken) throw new Refusal(400);
+  if (tooManyParts) throw new Refusal(413, fileText.tooMany);
+  if (tooLarge !== undefined) throw new Refusal(413, fileText.fileTooLarge(safeDisplayName(tooLarge), limits.maxFileBytes));
+  if (fieldBytes > options.maxBytes) throw new Refusal(413);
+  if (invalidText) throw new Refusal(400, messages.body.invalidText);
+  refuseRepeated([...repeated], options);
+  return { kind: 'multipart', fields, repeated: [...repeated], files };
+}
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The media type and charset of a Content-Type header, lower-cased: `application/json; charset="UTF-8"`. */
@@ -178,14 +309,12 @@ function mediaType(header = ''): { type: string; charset: string | undefined } {
 }
 
 function decode(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Refusal(400, messages.body.invalidText);
-  }
+  const text = utf8(bytes);
+  if (text === undefined) throw new Refusal(400, messages.body.invalidText);
+  return text;
 }
 
-function parseJson(text: string): Omit<Body, 'kind'> {
+function parseJson(text: string): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -200,7 +329,7 @@ function parseJson(text: string): Omit<Body, 'kind'> {
 }
 
 /** application/x-www-form-urlencoded, strictly: a broken percent-escape or one that is not UTF-8 is a 400. */
-function parseForm(text: string): Omit<Body, 'kind'> {
+function parseForm(text: string): Parsed {
   const fields: Fields = Object.create(null);
   const repeated = new Set<string>();
   for (const pair of text.split('&')) {

@@ -2,15 +2,19 @@
  * What staff may do to a request in each state, and what each action changes: the state machine of
  * DESIGN §4 as pure functions of the request, the input and the clock.
  */
+import { fileText } from '../files/messages.ts';
+import type { StoredFile } from '../files/index.ts';
 import type { MailKind } from '../mail/jobs.ts';
 import { daysLeft, latestExtension, type CalendarDate } from './deadline.ts';
 import { formatDay, refusals } from './messages.ts';
 import type { RequestRecord, Status } from './record.ts';
+import type { RequestType } from './types.ts';
 
 export const staffActions = ['start', 'extend', 'complete', 'reject', 'forward', 'note'] as const;
 export type StaffAction = (typeof staffActions)[number];
 
-export type ActionInput = { action: StaffAction; text: string; until: string };
+/** `files`: stored answer files (api/files), only with `complete` of a request that takes them. */
+export type ActionInput = { action: StaffAction; text: string; until: string; files?: StoredFile[] };
 
 export type ActionOutcome = { ok: true; mail: MailKind | undefined } | { ok: false; message: string };
 
@@ -18,6 +22,14 @@ export type ActionOutcome = { ok: true; mail: MailKind | undefined } | { ok: fal
 export const maxStaffText = 10_000;
 
 const open: Status[] = ['received', 'in_progress'];
+
+/** The requests whose answer may carry files: the subject's own data, to read or to take elsewhere. */
+const withFiles: readonly RequestType[] = ['access', 'portability'];
+
+/** Whether files may go with this action on this request (whether the action fits its state is another question). */
+export function takesFiles(record: RequestRecord, action: StaffAction): boolean {
+  return action === 'complete' && withFiles.includes(record.type);
+}
 
 /** Which actions fit the request's state now (note always does). */
 export function allowedActions(record: RequestRecord, now: Date): StaffAction[] {
@@ -38,6 +50,8 @@ export function applyAction(record: RequestRecord, input: ActionInput, actor: st
   const text = input.text.replace(/\r\n?/g, '\n').trim();
   if (!allowedActions(record, now).includes(input.action)) return { ok: false, message: refusal(record, input.action, now) };
   if (text.length > maxStaffText) return { ok: false, message: refusals.tooLong(maxStaffText) };
+  const files = input.files ?? [];
+  if (files.length > 0 && !takesFiles(record, input.action)) return { ok: false, message: fileText.notHere };
   const at = now.toISOString();
   const event = (note?: string) => record.events.push({ at, actor, action: input.action, ...(note ? { note } : {}) });
 
@@ -64,6 +78,7 @@ export function applyAction(record: RequestRecord, input: ActionInput, actor: st
       const outcome = input.action === 'complete' ? 'completed' : input.action === 'reject' ? 'rejected' : 'forwarded';
       record.status = outcome;
       record.decision = { outcome, reason: text, by: actor, at };
+      if (files.length > 0) record.files = [...(record.files ?? []), ...files];
       event(text);
       return { ok: true, mail: 'decided' };
     }

@@ -1,4 +1,5 @@
 /** A request as stored, and how a submission becomes one. */
+import type { StoredFile } from '../files/index.ts';
 import type { RequestInput } from './schema.ts';
 import type { CalendarDate } from './deadline.ts';
 import type { RequestType } from './types.ts';
@@ -43,6 +44,8 @@ export type RequestRecord = {
   pseudonymisedAt?: string;
   /** Why the mail this submission would have sent was not (intake.ts: a repeat, or the address's daily limit). */
   mailWithheld?: 'repeat' | 'daily_limit';
+  /** Files sent with the answer to an access or portability request (api/files; on disk under DATA_DIR/files). */
+  files?: StoredFile[];
 };
 
 /** How long a confirmation link works. */

@@ -58,6 +58,9 @@ const fate = {
   confirmTokenHash: 'drop',
   statusTokenHash: 'drop',
   mailWithheld: 'keep',
+  // TODO(issue 11): purging must also delete these files from disk (FileStore.delete of each id), not only
+  // drop them from the record; and so must dropping an expired request, if one ever has files.
+  files: 'drop',
 } as const satisfies Record<keyof RequestRecord, 'keep' | 'drop' | 'reduce'>;
 
 type Kept = { [K in keyof typeof fate]: (typeof fate)[K] extends 'keep' ? K : never }[keyof typeof fate];

@@ -69,6 +69,11 @@ export const staffText = {
     decision: 'Ratkaisu',
     extended: (until: string, reason: string) => `Pidennetty ${until} asti.${reason ? ` Perustelu: ${reason}` : ''}`,
     pseudonymised: (day: string) => `Henkilötiedot on poistettu säilytysajan päätyttyä ${day}.`,
+    files: 'Liitteet',
+    fileName: 'Tiedosto',
+    fileSize: 'Koko',
+    fileHash: 'SHA-256',
+    fileUntil: 'Ladattavissa',
     notFound: 'Pyyntöä ei löytynyt.',
   },
   fields: {
@@ -98,7 +103,14 @@ export const staffText = {
   actions: {
     start: { title: 'Aloita käsittely', button: 'Aloita käsittely' },
     extend: { title: 'Pidennä määräaikaa', button: 'Pidennä määräaikaa', until: 'Uusi määräaika', text: 'Perustelu (lähetetään rekisteröidylle)' },
-    complete: { title: 'Merkitse valmiiksi', button: 'Merkitse valmiiksi ja lähetä vastaus', text: 'Vastaus rekisteröidylle' },
+    complete: {
+      title: 'Merkitse valmiiksi',
+      button: 'Merkitse valmiiksi ja lähetä vastaus',
+      text: 'Vastaus rekisteröidylle',
+      files: 'Liitteet rekisteröidylle (vapaaehtoinen)',
+      filesHint: (each: string, total: string, days: number) =>
+        `JSON, CSV, PDF, ZIP tai teksti (.txt, UTF-8). Enintään ${each} tiedostoa kohden ja ${total} yhteensä. Rekisteröity voi ladata liitteet ${days} päivän ajan.`,
+    },
     reject: { title: 'Hylkää pyyntö', button: 'Hylkää ja lähetä perustelu', text: 'Perustelu (lähetetään rekisteröidylle; viestissä kerrotaan oikeudesta valittaa tietosuojavaltuutetulle)' },
     forward: { title: 'Välitä rekisterinpitäjälle', button: 'Merkitse välitetyksi organisaatiolle', text: 'Viesti rekisteröidylle (vapaaehtoinen)' },
     note: { title: 'Lisää muistiinpano', button: 'Tallenna muistiinpano', text: 'Muistiinpano (vain henkilöstölle)' },

@@ -9,13 +9,16 @@ import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
 import type { BackupStatus } from '../backup/shipper.ts';
-import { bodies, readBody } from '../body/index.ts';
+import { bodies, readBody, Refusal } from '../body/index.ts';
+import type { AnswerFileLimits, FileStore } from '../files/index.ts';
+import { fileText } from '../files/messages.ts';
+import { discard, saveUploads } from '../files/upload.ts';
 import { clientAddress } from '../client-address.ts';
 import { rateLimit } from '../rate-limit/index.ts';
 import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import { marketingBans, requests } from '../requests/collections.ts';
-import { applyAction, staffActions, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
+import { applyAction, staffActions, takesFiles, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
 import { statuses, type Status } from '../requests/record.ts';
 import { isRequestType } from '../requests/types.ts';
 import type { Shell } from '../shell/index.ts';
@@ -49,12 +52,15 @@ export type StaffRoutesOptions = {
   hashes?: HashQueue;
   /** How late a refused log-in try (flood guard, full line) is answered; 1 s by default. */
   refusalDelayMs?: number;
+  /** Where the files of an answer go, and how large they may be. */
+  files: FileStore;
+  fileLimits: AnswerFileLimits;
 };
 
 const base = '/henkilosto';
 
 export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
-  const { store, accounts, audit, postman, shell, now, origin, trustProxy, backups } = options;
+  const { store, accounts, audit, postman, shell, now, origin, trustProxy, backups, files, fileLimits } = options;
   const app = new Hono<StaffEnv>();
   const backoff = new Backoff();
   // Unknown names are checked against this, so they cost as much time as a wrong password.
@@ -156,31 +162,47 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (!record) return c.notFound();
     await log(c.get('staff'), 'view_request', record.reference);
     const done = c.req.query('tallennettu') !== undefined;
-    return detailPage(c, shell, c.get('staff'), record, now(), done ? { kind: 'done', message: staffText.done } : undefined);
+    return detailPage(c, shell, c.get('staff'), record, now(), done ? { kind: 'done', message: staffText.done } : undefined, fileLimits);
   });
+
+  // A completion may carry files (multipart); every other action is a plain form post within the usual limit.
+  const actionBody = { ...bodies.staffAction, files: { maxFileBytes: fileLimits.maxFileBytes, maxBytes: fileLimits.maxAnswerBytes } };
 
   app.post(`${base}/pyynnot/:reference`, async (c) => {
     const reference = c.req.param('reference');
-    const { fields: form } = await readBody(c, bodies.staffAction);
+    const { fields: form, files: uploads = [] } = await readBody(c, actionBody);
     const action = String(form.action ?? '') as StaffAction;
     const find = () => store.view(requests).find('reference', reference);
-    if (!find() || !staffActions.includes(action)) return c.notFound();
+    const found = find();
+    if (!found || !staffActions.includes(action)) return c.notFound();
     const input = { action, text: String(form.text ?? ''), until: String(form.until ?? '') };
     const staff = c.get('staff');
     const time = now();
+    const refuse = (message: string) => detailPage(c, shell, staff, found, time, { kind: 'error', message }, fileLimits);
+    // The form sends its files in one field; the action is tried on a copy first, so a refusal writes no file.
+    if (uploads.some((upload) => upload.field !== 'files')) throw new Refusal(400);
+    if (uploads.length > 0 && !takesFiles(found, action)) return refuse(fileText.notHere);
+    const trial = applyAction(structuredClone(found), input, staff, time);
+    if (!trial.ok) return refuse(trial.message);
+    const saved = await saveUploads(files, uploads, time, new Date(time.getTime() + fileLimits.downloadDays * 86_400_000));
+    if (!saved.ok) return refuse(saved.message);
     const { outcome, jobId } = await store.update((tx): { outcome: ActionOutcome; jobId?: string } => {
       const table = tx.table(requests);
       const record = table.find('reference', reference);
       if (!record) return { outcome: { ok: false, message: staffText.detail.notFound } };
       const draft = structuredClone(record);
-      const outcome = applyAction(draft, input, staff, time);
+      const outcome = applyAction(draft, { ...input, files: saved.files }, staff, time);
       if (!outcome.ok) return { outcome };
       table.put(draft);
       return outcome.mail ? { outcome, jobId: tx.table(mailJobs).put(newJob(record.id, outcome.mail, time)).id } : { outcome };
+    }).catch(async (error: unknown) => {
+      await discard(files, saved.files);
+      throw error;
     });
+    if (!outcome.ok) await discard(files, saved.files);
     const record = find();
     if (!record) return c.notFound();
-    if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message });
+    if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message }, fileLimits);
     await log(staff, action, reference);
     if (jobId) postman.send(jobId);
     return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);

@@ -7,7 +7,7 @@ import { readSettings, SettingsError } from '../../api/settings.ts';
 import { DataKey } from '../../api/store/cipher.ts';
 import { publicUrl, testApp } from '../fixtures/app.ts';
 
-test('defaults to 127.0.0.1:4321, ./data, the local address, the outbox, ./backups kept 30 days, 24 months, no key', () => {
+test('defaults to 127.0.0.1:4321, ./data, the local address, the outbox, ./backups kept 30 days, 24 months, no key, files of 25 MB in answers of 100 MB for 14 days', () => {
   assert.deepEqual(readSettings({}), {
     port: 4321,
     host: '127.0.0.1',
@@ -21,6 +21,9 @@ test('defaults to 127.0.0.1:4321, ./data, the local address, the outbox, ./backu
     backupKeepDays: 30,
     retentionMonths: 24,
     dataKey: undefined,
+    fileMaxMb: 25,
+    answerMaxMb: 100,
+    downloadDays: 14,
   });
 });
 
@@ -39,6 +42,9 @@ test('reads every setting from the environment', () => {
     BACKUP_KEEP_DAYS: '90',
     RETENTION_MONTHS: '36',
     DATA_KEY: key,
+    FILE_MAX_MB: '50',
+    ANSWER_MAX_MB: '200',
+    DOWNLOAD_DAYS: '30',
   };
   assert.deepEqual(readSettings(env), {
     port: 0,
@@ -53,6 +59,9 @@ test('reads every setting from the environment', () => {
     backupKeepDays: 90,
     retentionMonths: 36,
     dataKey: DataKey.parse(key),
+    fileMaxMb: 50,
+    answerMaxMb: 200,
+    downloadDays: 30,
   });
   assert.deepEqual(readSettings(env).dataKey?.bytes, Buffer.from(key, 'base64'));
 });
@@ -96,6 +105,23 @@ test('reads the backup and retention periods at their bounds, and refuses others
   refuses({ RETENTION_MONTHS: 'kaksi vuotta' }, /RETENTION_MONTHS must be a whole number/);
   refuses({ RETENTION_MONTHS: '1201' }, /RETENTION_MONTHS must be at most 1200/);
   refuses({ BACKUP_DIR: ' ' }, /BACKUP_DIR must not be empty/);
+});
+
+test('reads the answer files\' limits at their bounds, and refuses others naming the variable', () => {
+  assert.equal(readSettings({ FILE_MAX_MB: '1', ANSWER_MAX_MB: '1' }).fileMaxMb, 1);
+  assert.equal(readSettings({ FILE_MAX_MB: '1024', ANSWER_MAX_MB: '1024' }).answerMaxMb, 1024);
+  assert.equal(readSettings({ DOWNLOAD_DAYS: '1' }).downloadDays, 1);
+  assert.equal(readSettings({ DOWNLOAD_DAYS: '365' }).downloadDays, 365);
+  refuses({ FILE_MAX_MB: '0' }, /FILE_MAX_MB must be at least 1/);
+  refuses({ FILE_MAX_MB: '2.5' }, /FILE_MAX_MB must be a whole number/);
+  refuses({ FILE_MAX_MB: '1025', ANSWER_MAX_MB: '1024' }, /FILE_MAX_MB must be at most 1024/);
+  refuses({ ANSWER_MAX_MB: '2000' }, /ANSWER_MAX_MB must be at most 1024/);
+  refuses({ ANSWER_MAX_MB: 'sata' }, /ANSWER_MAX_MB must be a whole number/);
+  refuses({ DOWNLOAD_DAYS: '0' }, /DOWNLOAD_DAYS must be at least 1/);
+  refuses({ DOWNLOAD_DAYS: '366' }, /DOWNLOAD_DAYS must be at most 365/);
+  // One answer must hold its largest file.
+  refuses({ FILE_MAX_MB: '150' }, /ANSWER_MAX_MB must be at least FILE_MAX_MB/);
+  refuses({ FILE_MAX_MB: '30', ANSWER_MAX_MB: '20' }, /ANSWER_MAX_MB must be at least FILE_MAX_MB/);
 });
 
 test('refuses a bad DATA_KEY naming it, without showing the value; an empty one is no key', () => {

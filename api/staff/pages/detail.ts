@@ -1,7 +1,9 @@
 /** One request as staff see it: every field the subject gave, the deadline, the history, and the actions that fit. */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { allowedActions, maxStaffText, type StaffAction } from '../../requests/actions.ts';
+import { defaultLimits, type AnswerFileLimits, type StoredFile } from '../../files/index.ts';
+import { formatSize } from '../../files/messages.ts';
+import { allowedActions, maxStaffText, takesFiles, type StaffAction } from '../../requests/actions.ts';
 import { daysLeft, latestExtension } from '../../requests/deadline.ts';
 import { choiceLabels, formatDay, formatInstantDay as day, formatMoment, statusNames, typeTitle } from '../../requests/messages.ts';
 import { deadlineOf, isOpen } from '../../requests/pressure.ts';
@@ -15,7 +17,16 @@ const f = staffText.fields;
 
 export type DetailNotice = { kind: 'error' | 'done'; message: string };
 
-export function detailPage(c: Context, shell: Shell, staff: string, record: RequestRecord, now: Date, notice?: DetailNotice) {
+/** `limits`: what the completion form says about its files (the server holds to them whatever the page says). */
+export function detailPage(
+  c: Context,
+  shell: Shell,
+  staff: string,
+  record: RequestRecord,
+  now: Date,
+  notice?: DetailNotice,
+  limits: AnswerFileLimits = defaultLimits,
+) {
   const s = record.subject;
   const due = deadlineOf(record);
   const left = due && isOpen(record) ? daysLeft(due, now) : undefined;
@@ -58,8 +69,9 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
         <h2>${t.facts}</h2>
         <dl class="facts">${facts}</dl>
         ${record.decision ? html`<h2>${t.decision}</h2><p>${statusNames[record.status]}, ${day(record.decision.at)} (${record.decision.by})</p>${record.decision.reason ? html`<p class="text">${record.decision.reason}</p>` : ''}` : ''}
+        ${record.files?.length ? fileList(record.files) : ''}
         <h2>${t.actions}</h2>
-        ${actions.map((action) => actionForm(record, action))}
+        ${actions.map((action) => actionForm(record, action, limits))}
         <h2>${t.history}</h2>
         <table class="history">
           <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.event}</th><th scope="col">${t.note}</th></tr></thead>
@@ -72,7 +84,26 @@ export function detailPage(c: Context, shell: Shell, staff: string, record: Requ
   );
 }
 
-function actionForm(record: RequestRecord, action: StaffAction) {
+/** The files sent with the answer; by name as given (made safe when stored), never a path. */
+function fileList(files: StoredFile[]) {
+  return html`<h2>${t.files}</h2>
+    <table class="files">
+      <thead><tr><th scope="col">${t.fileName}</th><th scope="col">${t.fileSize}</th><th scope="col">${t.fileUntil}</th><th scope="col">${t.fileHash}</th></tr></thead>
+      <tbody>${files.map(
+        (file) => html`<tr><td class="text">${file.name}</td><td>${formatSize(file.bytes)}</td><td>${day(file.expiresAt)}</td><td><code>${file.sha256}</code></td></tr>`,
+      )}</tbody>
+    </table>`;
+}
+
+/** The file input of a completion that may carry files: what it takes is a hint; the server checks each file's content. */
+function filesField(id: string, limits: AnswerFileLimits) {
+  const a = staffText.actions.complete;
+  return html`<div class="field"><label for="${id}-files">${a.files}</label>
+    <p class="hint" id="${id}-files-hint">${a.filesHint(formatSize(limits.maxFileBytes), formatSize(limits.maxAnswerBytes), limits.downloadDays)}</p>
+    <input type="file" id="${id}-files" name="files" multiple accept=".json,.csv,.pdf,.zip,.txt,application/json,text/csv,application/pdf,application/zip,text/plain" aria-describedby="${id}-files-hint" /></div>`;
+}
+
+function actionForm(record: RequestRecord, action: StaffAction, limits: AnswerFileLimits) {
   const a = staffText.actions[action];
   const id = `toiminto-${action}`;
   const textField =
@@ -84,10 +115,11 @@ function actionForm(record: RequestRecord, action: StaffAction) {
       ? html`<div class="field"><label for="${id}-until">${staffText.actions.extend.until}</label>
           <input type="date" id="${id}-until" name="until" required max="${latestExtension(record.dueAt)}" value="${latestExtension(record.dueAt)}" /></div>`
       : html`<input type="hidden" name="until" value="" />`;
-  return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}">
+  const files = takesFiles(record, action);
+  return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}" ${files ? html`enctype="multipart/form-data"` : ''}>
     <h3 id="${id}">${a.title}</h3>
     <input type="hidden" name="action" value="${action}" />
-    ${untilField}${textField}
+    ${untilField}${textField}${files ? filesField(id, limits) : ''}
     <p><button type="submit">${a.button}</button></p>
   </form>`;
 }
