@@ -12,6 +12,8 @@ import { AuditLog } from './audit/index.ts';
 import { describeFull } from './backup/full.ts';
 import { queueDir, Shipper } from './backup/shipper.ts';
 import { close as closeControl, listen } from './control/index.ts';
+import { FileStore } from './files/index.ts';
+import { expireFiles } from './requests/downloads.ts';
 import { runPurge } from './retention/run.ts';
 import { megabyte } from './files/limits.ts';
 import { keysOf } from './store/cipher.ts';
@@ -54,8 +56,9 @@ try {
   shipper.start();
   const backups = shipper;
   const audit = new AuditLog(settings.dataDir);
+  const files = new FileStore(settings.dataDir, keys);
   const purge = (dryRun: boolean, actor: string) =>
-    runPurge({ store, audit, now: now(), months: settings.retentionMonths, dryRun, actor, auditNothing: actor !== 'järjestelmä' });
+    runPurge({ store, audit, now: now(), months: settings.retentionMonths, dryRun, actor, auditNothing: actor !== 'järjestelmä', files });
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: join(settings.dataDir, 'outbox'), from: settings.mailFrom });
   const now = () => new Date();
   const postman = createPostman({ store, mailer, publicUrl: settings.publicUrl, staffNotifyTo: settings.staffNotifyTo, now });
@@ -91,6 +94,7 @@ try {
       await store.update((tx) => dropExpired(tx, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
     }
     await postman.deliverDue();
+    await expireFiles(store, files, now()).catch(() => console.error('tietosuoja: deleting expired answer files failed; tried again later'));
   };
   const timer = setInterval(() => void maintain(), maintenanceMs);
   void maintain();

@@ -1,13 +1,13 @@
 /**
  * `npm run rekey`: everything encrypted at rest re-encrypted under NEW_DATA_KEY — the store (its journal is
- * folded into a new snapshot), the files waiting for the backups, and every backup in BACKUP_DIR. DATA_KEY is
+ * folded into a new snapshot), the answer files, the files waiting for the backups, and every backup in BACKUP_DIR. DATA_KEY is
  * the key it was encrypted with (unset: the data is plain and gets encrypted). Each file is replaced whole, so
  * a rekey cut short by a crash can be run again with the same two keys: files already under the new key are
  * read with it and left as they are. Refused while a server holds the data directory.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keysOf, openFile, sealFile, sealLine, type DataKey, type Keys } from '../store/cipher.ts';
+import { isEncrypted, keysOf, openFile, sealFile, sealLine, type DataKey, type Keys } from '../store/cipher.ts';
 import type { AnyCollection } from '../store/collection.ts';
 import { StoreCorruptError, writeFileDurably } from '../store/durable-file.ts';
 import { Store } from '../store/store.ts';
@@ -51,6 +51,20 @@ export async function rekey({ dataDir, backupDir, oldKey, newKey, collections }:
   }
   if (waiting > 0) lines.push(`Re-encrypted ${waiting} file${waiting === 1 ? '' : 's'} waiting for BACKUP_DIR.`);
 
+  // The answer files (api/files): each replaced whole, so a rekey cut short is simply run again.
+  let answerFiles = 0;
+  const filesDir = join(dataDir, 'files');
+  for (const name of await readdir(filesDir).catch(() => [])) {
+    if (!/^[A-Za-z0-9_-]{24}$/.test(name)) continue;
+    const path = join(filesDir, name);
+    const content = await readFile(path);
+    if (isEncrypted(content) && keyIdOf(content) === newKey.id) continue;
+    const plain = openFile(content, keys, 'answer-file', path, (problem) => new StoreCorruptError(path, problem));
+    await writeFileDurably(path, sealFile(newKey, 'answer-file', plain));
+    answerFiles += 1;
+  }
+  if (answerFiles > 0) lines.push(`Re-encrypted ${answerFiles} answer file${answerFiles === 1 ? '' : 's'} in ${filesDir}.`);
+
   let done = 0;
   let already = 0;
   for (const entry of await listBackups(backupDir).catch(() => [])) {
@@ -79,4 +93,13 @@ function reencrypt(backup: Backup, keys: Keys, fresh: Keys): { name: string; con
     if (!kind) throw damaged(`holds an unknown part ${name}`);
     return { name, content: sealFile(fresh.write as DataKey, kind, openFile(bytes, keys, kind, `${name} in ${backup.path}`, damaged)) };
   });
+}
+
+/** The key id an encrypted file's header names. */
+function keyIdOf(content: Buffer): unknown {
+  try {
+    return (JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString('utf8')) as { keyId?: unknown }).keyId;
+  } catch {
+    return undefined;
+  }
 }

@@ -17,6 +17,8 @@ export type StoredFile = {
   storedAt: string;
   /** Until when the subject may download it. */
   expiresAt: string;
+  /** When it was deleted from disk (its time was over, or the request was pseudonymised). */
+  deletedAt?: string;
 };
 
 /** What each kind is served as: the text kinds were checked to be UTF-8 (JSON is by definition). */

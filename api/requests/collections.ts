@@ -11,6 +11,8 @@ export const requests = collection('requests', {
     confirmToken: unique((r: RequestRecord) => r.confirmTokenHash),
     statusToken: unique((r: RequestRecord) => r.statusTokenHash),
     status: group((r: RequestRecord) => r.status),
+    /** The requests with answer files still on disk: what the expiry sweep looks at. */
+    withFiles: group((r: RequestRecord) => (r.files?.some((file) => !file.deletedAt) ? 'yes' : undefined)),
     /** The requests of each address, for the limits on mailing one (intake.ts); a pseudonymised one has none. */
     email: group((r: RequestRecord) => r.subject.email || undefined),
     /** The last reference number of each year, which the next one continues. */

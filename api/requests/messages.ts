@@ -150,3 +150,19 @@ export const refusals = {
   forwardPrivate: 'Pyynnön voi välittää vain, kun rekisteröity käyttää palvelua organisaation kautta.',
   tooLong: (max: number) => `Teksti on liian pitkä: enintään ${max} merkkiä.`,
 } as const;
+
+/** The answer's files on the status page, and the pages of a download that cannot be had. */
+export const downloads = {
+  heading: 'Vastauksen tiedostot',
+  intro: 'Lataa tiedostot tästä. Ne ovat ladattavissa vain tämän sivun kautta, eikä niitä lähetetä sähköpostilla.',
+  size: 'Koko',
+  checksum: 'SHA-256-tarkistussumma',
+  until: (moment: string) => `Ladattavissa ${moment} asti. Sen jälkeen tiedosto poistetaan.`,
+  deleted: (moment: string) => `Latausaika päättyi ${moment}, ja tiedosto on poistettu.`,
+  bytes: (n: number) => `${n.toLocaleString('fi-FI')} tavua`,
+  title: 'Tiedostoa ei voi ladata',
+  unknownLink: 'Linkki ei ole voimassa. Tarkista, että kopioit sen kokonaan tilasivun viestistä.',
+  unknownFile: 'Tätä tiedostoa ei löytynyt pyyntösi vastauksesta. Palaa pyyntösi tilasivulle ja lataa tiedosto sieltä.',
+  expired: (moment: string) => `Tiedoston latausaika päättyi ${moment}, ja tiedosto on poistettu. Jos tarvitset tiedot vielä, tee uusi pyyntö.`,
+  unavailable: 'Tiedostoa ei juuri nyt voi ladata. Yritä myöhemmin uudelleen, tai ota yhteyttä osoitteeseen info@alfasoft.fi.',
+} as const;

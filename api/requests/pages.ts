@@ -9,7 +9,8 @@ import type { Store } from '../store/store.ts';
 import { art15Html, builtArt15, type Art15 } from './art15.ts';
 import { requests } from './collections.ts';
 import { findByConfirmToken, findByStatusToken } from './intake.ts';
-import { formatDay, formatInstantDay as day, receipt, statusNames, typeNames, typeTitle } from './messages.ts';
+import { downloads, formatDay, formatInstantDay as day, formatMoment, receipt, statusNames, typeNames, typeTitle } from './messages.ts';
+import type { StoredFile } from '../files/index.ts';
 import type { RequestRecord } from './record.ts';
 import type { FieldErrors } from './schema.ts';
 import { isTokenShaped } from './tokens.ts';
@@ -66,13 +67,28 @@ export function subjectPages({ store, shell, now, art15 = builtArt15 }: SubjectP
     noReferrer(c);
     const token = c.req.param('token');
     const record = isTokenShaped(token) ? findByStatusToken(store.view(requests), token) : undefined;
-    return record ? statusPage(c, shell, record, art15) : linkGonePage(c, shell);
+    return record ? statusPage(c, shell, record, art15, token, now()) : linkGonePage(c, shell);
   });
 
   return app;
 }
 
-function statusPage(c: Context, shell: Shell, record: RequestRecord, art15: () => Art15 | undefined): Promise<Response> {
+/** The answer's files: each one's name, size, SHA-256 and how long it can be downloaded, or when it went. */
+function filesHtml(record: RequestRecord, statusToken: string, now: Date) {
+  const files = record.files ?? [];
+  if (files.length === 0) return '';
+  const item = (file: StoredFile) => {
+    const gone = file.deletedAt !== undefined || Date.parse(file.expiresAt) <= now.getTime();
+    return html`<li>
+      ${gone ? html`<strong>${file.name}</strong>` : html`<a href="${`/pyynto/tila/${statusToken}/tiedostot/${file.id}`}" download>${file.name}</a>`}
+      <br />${downloads.size}: ${downloads.bytes(file.bytes)}. ${downloads.checksum}: <code>${file.sha256}</code>
+      <br />${gone ? downloads.deleted(formatMoment(file.expiresAt)) : downloads.until(formatMoment(file.expiresAt))}
+    </li>`;
+  };
+  return html`<h2>${downloads.heading}</h2><p>${downloads.intro}</p><ul class="files">${files.map(item)}</ul>`;
+}
+
+function statusPage(c: Context, shell: Shell, record: RequestRecord, art15: () => Art15 | undefined, statusToken: string, now: Date): Promise<Response> {
   const title = 'Pyyntösi tilanne';
   const due = record.extension?.until ?? record.dueAt;
   const decision = record.decision;
@@ -89,6 +105,7 @@ function statusPage(c: Context, shell: Shell, record: RequestRecord, art15: () =
       </dl>
       ${record.extension && !decision ? html`<p>Määräaikaa on pidennetty. Perustelu: ${record.extension.reason}</p>` : ''}
       ${decision ? html`<h2>Ratkaisu</h2><p>${decision.reason}</p><p>Ratkaistu ${day(decision.at)}.</p>` : ''}
+      ${filesHtml(record, statusToken, now)}
       ${record.type === 'access' && decision?.outcome === 'completed' ? art15Html(art15()) : ''}
       ${record.status === 'rejected'
         ? html`<p>Jos olet ratkaisusta eri mieltä, voit tehdä valituksen tietosuojavaltuutetulle osoitteessa <a href="https://tietosuoja.fi">tietosuoja.fi</a>. Lue lisää <a href="/oikeudet/valitusoikeus/">valitusoikeudesta</a>.</p>`

@@ -11,6 +11,7 @@ import { ask } from '../control/index.ts';
 import { readSettings } from '../settings.ts';
 import { keysOf } from '../store/cipher.ts';
 import { Store } from '../store/store.ts';
+import { FileStore } from '../files/index.ts';
 import { runPurge } from './run.ts';
 
 try {
@@ -30,7 +31,8 @@ try {
     });
     try {
       const audit = new AuditLog(settings.dataDir);
-      ({ lines } = await runPurge({ store, audit, now: new Date(), months: settings.retentionMonths, dryRun, actor: 'npm run purge', auditNothing: true }));
+      const files = new FileStore(settings.dataDir, keysOf(settings.dataKey));
+      ({ lines } = await runPurge({ store, audit, now: new Date(), months: settings.retentionMonths, dryRun, actor: 'npm run purge', auditNothing: true, files }));
     } finally {
       await store.close();
     }

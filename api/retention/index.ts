@@ -58,8 +58,7 @@ const fate = {
   confirmTokenHash: 'drop',
   statusTokenHash: 'drop',
   mailWithheld: 'keep',
-  // TODO(issue 11): purging must also delete these files from disk (FileStore.delete of each id), not only
-  // drop them from the record; and so must dropping an expired request, if one ever has files.
+  // Deleted from disk first by runPurge (run.ts); only completed answers have them, never unconfirmed requests.
   files: 'drop',
 } as const satisfies Record<keyof RequestRecord, 'keep' | 'drop' | 'reduce'>;
 

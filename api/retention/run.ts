@@ -2,8 +2,9 @@
 import type { AuditLog } from '../audit/index.ts';
 import { mailJobs } from '../mail/jobs.ts';
 import { requests } from '../requests/collections.ts';
+import type { FileStore } from '../files/index.ts';
 import type { Store } from '../store/store.ts';
-import { planPurge, purge, type PurgeCounts } from './index.ts';
+import { planPurge, purge, retentionEnds, type PurgeCounts } from './index.ts';
 
 export type PurgeRun = {
   store: Store;
@@ -16,14 +17,19 @@ export type PurgeRun = {
   actor: string;
   /** Write the audit line even when nothing was due (a purge an operator asked for). */
   auditNothing: boolean;
+  /** The answer files, which go from disk with the requests that are pseudonymised. */
+  files: FileStore;
 };
 
 /** Runs a purge; resolves with its counts and a sentence for the operator. */
-export async function runPurge({ store, audit, now, months, dryRun, actor, auditNothing }: PurgeRun): Promise<{ counts: PurgeCounts; lines: string[] }> {
+export async function runPurge({ store, audit, now, months, dryRun, actor, auditNothing, files }: PurgeRun): Promise<{ counts: PurgeCounts; lines: string[] }> {
   const planned = planPurge({ requests: store.view(requests), mailJobs: store.view(mailJobs) }, now, months);
   if (dryRun) return { counts: planned, lines: [`Dry run: a purge now would ${describe(planned, months, 'would')}. Nothing was changed.`] };
   let counts = planned;
   if (planned.pseudonymised + planned.expired + planned.mailsDropped > 0) {
+    // The files first: pseudonymised, the request no longer names them.
+    const due = [...store.view(requests).group('withFiles', 'yes')].filter((r) => r.status === 'completed' && !r.pseudonymisedAt && retentionEnds(r, months) <= now);
+    for (const file of due.flatMap((r) => r.files ?? [])) await files.delete(file.id);
     counts = await store.update((tx) => purge(tx, now, months));
     // The journal still holds the records as they were: a new snapshot lets it go.
     await store.compact();

@@ -16,31 +16,8 @@ import { publicUrl, testApp, type TestApp, type TestAppOptions } from '../../fix
 import { erasure } from '../../fixtures/post.ts';
 import { rawGet } from '../../fixtures/raw-get.ts';
 import { act, addStaff, asStaff, confirmedRequest, login } from '../../fixtures/staff.ts';
+import { multipart, type Part } from '../../fixtures/multipart.ts';
 import { csv, json, pdf, png } from './samples.ts';
-
-type Part = { name: string; value: string } | { name: string; filename: string; bytes: Uint8Array; type?: string; extended?: boolean };
-
-/** A multipart/form-data body written by hand, so a file name can be anything a hostile client sends. */
-function multipart(parts: Part[], boundary = '----tietosuoja7MA4YWxk'): { type: string; body: Uint8Array<ArrayBuffer> } {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const head =
-      'filename' in part
-        ? `Content-Disposition: form-data; name="${part.name}"; ${filename(part.filename, part.extended)}\r\nContent-Type: ${part.type ?? 'application/octet-stream'}`
-        : `Content-Disposition: form-data; name="${part.name}"`;
-    chunks.push(Buffer.from(`--${boundary}\r\n${head}\r\n\r\n`), 'filename' in part ? Buffer.from(part.bytes) : Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { type: `multipart/form-data; boundary=${boundary}`, body: new Uint8Array(Buffer.concat(chunks)) };
-}
-
-/**
- * A file name as a client may send it: quoted (a quote escaped with a backslash), or in RFC 5987 form, which
- * can carry any character, line breaks and NUL included.
- */
-function filename(name: string, extended = false): string {
-  return extended ? `filename*=UTF-8''${encodeURIComponent(name)}` : `filename="${name.replace(/["\\]/g, '\\$&')}"`;
-}
 
 const complete = (text = 'Ohessa tietosi.') => [
   { name: 'action', value: 'complete' },
