@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -27,9 +29,9 @@ async function noAxeViolations(page: Page): Promise<void> {
   expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
-/** A subject's erasure request through the public form, confirmed from the mail; returns its reference. */
-async function requestFromSubject(page: Page, email: string): Promise<string> {
-  await page.goto('/oikeudet/poisto-oikeus/');
+/** A subject's request (erasure unless another right's page is named) through the public form, confirmed from the mail; returns its reference. */
+async function requestFromSubject(page: Page, email: string, right = 'poisto-oikeus'): Promise<string> {
+  await page.goto(`/oikeudet/${right}/`);
   await page.getByRole('textbox', { name: /^Nimi/ }).fill('Maija Meikäläinen');
   await page.getByLabel('Sähköpostiosoite').fill(email);
   await page.getByLabel('Itse, yksityisasiakkaana').check();
@@ -93,6 +95,30 @@ test('staff extend a deadline and then complete the request, and the subject hea
   await expect(page.locator('dl.facts')).toContainText('Valmis');
   const mail = await waitForMail(outbox, (m) => m.to === email && m.subject === `Pyyntösi ${reference} on käsitelty`);
   expect(mail.text).toContain('Tietosi on poistettu palvelusta.');
+});
+
+test('staff attach a JSON file to an access answer, and the subject downloads it byte for byte from the status page', async ({ page }) => {
+  const email = 'tarkastus@example.fi';
+  const reference = await requestFromSubject(page, email, 'tarkastusoikeus');
+  const answer = Buffer.from(`${JSON.stringify({ nimi: 'Maija Meikäläinen', kurssit: ['Matematiikka 7'] }, null, 2)}\n`);
+  await logIn(page);
+  await openRequest(page, reference);
+  const complete = page.locator('form.action', { has: page.getByRole('heading', { name: 'Merkitse valmiiksi' }) });
+  await complete.getByRole('textbox').fill('Tietosi ovat liitteenä.');
+  await complete.locator('input[type="file"]').setInputFiles({ name: 'tietosi.json', mimeType: 'application/json', buffer: answer });
+  await complete.getByRole('button', { name: 'Merkitse valmiiksi ja lähetä vastaus' }).click();
+  await expect(page.locator('dl.facts')).toContainText('Valmis');
+
+  const confirmed = await waitForMail(outbox, (m) => m.to === email && /vahvistettu/.test(m.subject));
+  const statusLink = linksIn(confirmed.text).find((link) => link.includes('/pyynto/tila/')) ?? '';
+  await page.goto(new URL(statusLink).pathname);
+  await expect(page.getByRole('heading', { name: 'Vastauksen tiedostot' })).toBeVisible();
+  const sha256 = createHash('sha256').update(answer).digest('hex');
+  await expect(page.locator('ul.files')).toContainText(sha256);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'tietosi.json' }).click()]);
+  expect(download.suggestedFilename()).toBe('tietosi.json');
+  const saved = await readFile((await download.path()) ?? '');
+  expect(createHash('sha256').update(saved).digest('hex')).toBe(sha256);
 });
 
 test('axe finds nothing on the staff pages, and log-out ends the session', async ({ page }) => {
