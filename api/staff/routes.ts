@@ -9,9 +9,10 @@ import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AuditLog } from '../audit/index.ts';
 import type { BackupStatus } from '../backup/shipper.ts';
-import { bodies, readBody, Refusal } from '../body/index.ts';
+import { bodies, readBody, Refusal, type Upload } from '../body/index.ts';
 import type { AnswerFileLimits, FileStore } from '../files/index.ts';
 import { fileText } from '../files/messages.ts';
+import { ownData, ownDataName } from '../files/own-data.ts';
 import { discard, saveUploads } from '../files/upload.ts';
 import { clientAddress } from '../client-address.ts';
 import { rateLimit } from '../rate-limit/index.ts';
@@ -184,7 +185,9 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (uploads.length > 0 && !takesFiles(found, action)) return refuse(fileText.notHere);
     const trial = applyAction(structuredClone(found), input, staff, time);
     if (!trial.ok) return refuse(trial.message);
-    const saved = await saveUploads(files, uploads, time, new Date(time.getTime() + fileLimits.downloadDays * 86_400_000));
+    // An access or portability answer also carries what this service holds about the subject.
+    const own = takesFiles(found, action) && found.subject.email ? [ownDataUpload(found.subject.email, time)] : [];
+    const saved = await saveUploads(files, [...uploads, ...own], time, new Date(time.getTime() + fileLimits.downloadDays * 86_400_000));
     if (!saved.ok) return refuse(saved.message);
     const { outcome, jobId } = await store.update((tx): { outcome: ActionOutcome; jobId?: string } => {
       const table = tx.table(requests);
@@ -207,6 +210,11 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (jobId) postman.send(jobId);
     return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);
   });
+
+  function ownDataUpload(email: string, time: Date): Upload {
+    const records = store.view(requests).group('email', email);
+    return { field: 'files', name: ownDataName, bytes: ownData(email, records, store.view(marketingBans).get(email), time) };
+  }
 
   app.get(`${base}/markkinointikiellot`, (c) => bansPage(c, shell, c.get('staff'), [...store.view(marketingBans).values()]));
 

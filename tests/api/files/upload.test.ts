@@ -16,6 +16,7 @@ import { publicUrl, testApp, type TestApp, type TestAppOptions } from '../../fix
 import { erasure } from '../../fixtures/post.ts';
 import { rawGet } from '../../fixtures/raw-get.ts';
 import { act, addStaff, asStaff, confirmedRequest, login } from '../../fixtures/staff.ts';
+import { ownDataName } from '../../../api/files/own-data.ts';
 import { multipart, type Part } from '../../fixtures/multipart.ts';
 import { csv, json, pdf, png } from './samples.ts';
 
@@ -73,8 +74,13 @@ describe('a completion with files', () => {
       [
         ['tiedot.json', 'json', 'application/json', json.length],
         ['kirjautumiset.csv', 'csv', 'text/csv; charset=utf-8', csv.length],
+        // What the service itself holds about the subject comes with every access answer.
+        [ownDataName, 'json', 'application/json', files[2]?.bytes],
       ],
     );
+    const own = JSON.parse(new TextDecoder().decode(await new FileStore(t.dataDir, noKeys).read(files[2] as StoredFile))) as { sähköpostiosoite: string; pyynnöt: { viite: string }[] };
+    assert.equal(own.sähköpostiosoite, access.email);
+    assert.deepEqual(own.pyynnöt.map((r) => r.viite), [reference]);
     assert.equal(files[0]?.storedAt, '2026-01-31T10:00:00.000Z');
     assert.equal(files[0]?.expiresAt, '2026-02-14T10:00:00.000Z', 'downloadable for 14 days');
     assert.deepEqual((await stored()).sort(), files.map((f) => f.id).sort());
@@ -90,14 +96,14 @@ describe('a completion with files', () => {
     assert.match(page, /kirjautumiset\.csv/);
   });
 
-  test('a portability request takes a PDF; a form whose file input was left empty completes without files', async () => {
+  test('a portability request takes a PDF; a form whose file input was left empty completes with only what the service holds', async () => {
     const first = await confirmedRequest(t, portability);
     assert.equal((await post(first, [...complete(), file('vastaus.pdf', pdf)])).status, 303);
     assert.equal(record(first)?.files?.[0]?.kind, 'pdf');
     const second = await confirmedRequest(t, { ...access, email: 'toinen@example.fi' });
     assert.equal((await post(second, [...complete(), file('', new Uint8Array())])).status, 303);
     assert.equal(record(second)?.status, 'completed');
-    assert.equal(record(second)?.files, undefined);
+    assert.deepEqual(record(second)?.files?.map((f) => f.name), [ownDataName]);
   });
 
   test('the form offers a file input only where files may go: completing an access or portability request', async () => {

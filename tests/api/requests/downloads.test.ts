@@ -88,7 +88,8 @@ test('a wrong token, an unknown file, an expired file and a deleted one each get
   assert.match(await expired.text(), /latausaika päättyi/);
   const path = join(t.dataDir, 'files', fileId);
   await access(path);
-  assert.equal(await expireFiles(t.store, new FileStore(t.dataDir, { write: undefined, read: [], plain: true }), t.clock.now), 1);
+  // The file staff attached, and what the service holds about the subject.
+  assert.equal(await expireFiles(t.store, new FileStore(t.dataDir, { write: undefined, read: [], plain: true }), t.clock.now), 2);
   await assert.rejects(access(path), 'an expired file is still on disk');
   assert.ok(t.store.view(requests).find('reference', reference)?.files?.[0]?.deletedAt, 'the deletion is not on the request');
   assert.equal(await expireFiles(t.store, new FileStore(t.dataDir, { write: undefined, read: [], plain: true }), t.clock.now), 0);
