@@ -114,7 +114,7 @@ export function decisionMail(record: RequestRecord, art15: () => Art15 | undefin
     case 'forwarded':
       return {
         subject: `Pyyntösi ${record.reference} on välitetty rekisterinpitäjälle`,
-        text: `Hei,\n\nkäytät Opinaika-palvelua organisaation kautta${record.subject.organisation ? ` (${record.subject.organisation})` : ''}, joten tietojesi rekisterinpitäjä on organisaatio. Olemme välittäneet pyyntösi ${about} sille, ja se vastaa sinulle. Autamme organisaatiota vastaamaan.\n${reason ? `\n${reason}\n` : ''}\n${signature}\n`,
+        text: `Hei,\n\nkäytät Opinaika-palvelua organisaation kautta${record.subject.organisation ? ` (${record.subject.organisation})` : ''}, joten tietojesi rekisterinpitäjä on organisaatio. Olemme välittäneet pyyntösi ${about} sille${record.decision.forwardedTo ? ` osoitteeseen ${record.decision.forwardedTo}` : ''}, ja se vastaa sinulle. Autamme organisaatiota vastaamaan.\n${reason ? `\n${reason}\n` : ''}\n${signature}\n`,
       };
     default:
       return {
@@ -122,6 +122,36 @@ export function decisionMail(record: RequestRecord, art15: () => Art15 | undefin
         text: `Hei,\n\npyyntösi ${about} on käsitelty.\n\n${reason}\n\n${accessInformation(record, art15)}${complaint}\n\n${signature}\n`,
       };
   }
+}
+
+/**
+ * To the organisation a request was forwarded to (it is the controller; Alfasoft Oy is its processor): the
+ * reference, the type, who asked and how to reach them, and what they asked, and nothing more.
+ */
+export function organisationMail(record: RequestRecord): MailText {
+  const { name, email, phone, organisation, username } = record.subject;
+  const lines = [
+    ['Viitenumero', record.reference],
+    ['Pyyntö', typeNames[record.type]],
+    ['Pyytäjä', name],
+    ['Sähköposti', email],
+    ['Puhelin', phone],
+    ['Organisaatio', organisation],
+    ['Käyttäjätunnus palvelussa', username],
+    ['Virheellinen tieto', record.wrong],
+    ['Oikea tieto', record.correct],
+    ['Toivottu muoto', record.format?.toUpperCase()],
+    ['Vastaanottaja siirrolle', record.recipient],
+    ['Lisätiedot', record.details],
+  ].filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '');
+  return {
+    subject: `Tietosuojapyyntö ${record.reference} välitetään teille rekisterinpitäjänä`,
+    text:
+      `Hei,\n\nOpinaika-palvelun käyttäjä on tehnyt tietosuojapyynnön, joka koskee tietoja, joiden rekisterinpitäjä organisaationne on. ` +
+      `Alfasoft Oy käsittelee tietoja puolestanne ja välittää pyynnön teille vastattavaksi. Pyytäjälle on kerrottu, että vastaatte hänelle.\n\n` +
+      `${lines.map(([label, value]) => `${label}: ${value}`).join('\n')}\n\n` +
+      `Vastatkaa pyyntöön kuukauden kuluessa sen saapumisesta (EU:n tietosuoja-asetuksen 12 artikla). Autamme mielellämme tietojen koonnissa: info@alfasoft.fi.\n\n${signature}\n`,
+  };
 }
 
 /** To STAFF_NOTIFY_TO: the reference and the link only, no personal data. */

@@ -8,13 +8,14 @@ import type { MailKind } from '../mail/jobs.ts';
 import { daysLeft, latestExtension, type CalendarDate } from './deadline.ts';
 import { formatDay, refusals } from './messages.ts';
 import type { RequestRecord, Status } from './record.ts';
+import { emailAddress } from './schema.ts';
 import type { RequestType } from './types.ts';
 
 export const staffActions = ['start', 'extend', 'complete', 'reject', 'forward', 'note'] as const;
 export type StaffAction = (typeof staffActions)[number];
 
 /** `files`: stored answer files (api/files), only with `complete` of a request that takes them. */
-export type ActionInput = { action: StaffAction; text: string; until: string; files?: StoredFile[] };
+export type ActionInput = { action: StaffAction; text: string; until: string; files?: StoredFile[]; recipientEmail?: string };
 
 export type ActionOutcome = { ok: true; mail: MailKind | undefined } | { ok: false; message: string };
 
@@ -76,8 +77,11 @@ export function applyAction(record: RequestRecord, input: ActionInput, actor: st
     case 'forward': {
       if (!text && input.action !== 'forward') return { ok: false, message: input.action === 'reject' ? refusals.reasonNeeded : refusals.answerNeeded };
       const outcome = input.action === 'complete' ? 'completed' : input.action === 'reject' ? 'rejected' : 'forwarded';
+      // The organisation is told: its address is checked as the subject's is.
+      const forwardedTo = input.action === 'forward' ? emailAddress(input.recipientEmail ?? '') : undefined;
+      if (input.action === 'forward' && !forwardedTo) return { ok: false, message: refusals.recipientEmailNeeded };
       record.status = outcome;
-      record.decision = { outcome, reason: text, by: actor, at };
+      record.decision = { outcome, reason: text, by: actor, at, ...(forwardedTo ? { forwardedTo } : {}) };
       if (files.length > 0) record.files = [...(record.files ?? []), ...files];
       event(text);
       return { ok: true, mail: 'decided' };

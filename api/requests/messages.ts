@@ -139,6 +139,7 @@ export const art15Texts = {
 export const refusals = {
   wrongState: (status: keyof typeof statusNames) => `Toiminto ei sovi pyynnölle, jonka tila on "${statusNames[status]}".`,
   extendOnce: 'Määräaikaa voi pidentää vain kerran.',
+  recipientEmailNeeded: 'Anna organisaation sähköpostiosoite, johon pyyntö välitetään, esimerkiksi tietosuoja@koulu.fi.',
   pseudonymised: 'Pyynnöstä on poistettu henkilötiedot säilytysajan päätyttyä, joten siihen ei voi enää lisätä merkintöjä.',
   extendTooLate: (due: string) => `Määräaikaa voi pidentää vain ennen alkuperäisen määräajan (${due}) päättymistä.`,
   untilNeeded: 'Anna uusi määräaika päivämääränä.',

@@ -36,7 +36,14 @@ export type RequestRecord = {
   confirmedAt?: string;
   dueAt?: CalendarDate;
   extension?: { until: CalendarDate; reason: string };
-  decision?: { outcome: 'completed' | 'rejected' | 'forwarded'; reason: string; by: string; at: string };
+  decision?: {
+    outcome: 'completed' | 'rejected' | 'forwarded';
+    reason: string;
+    by: string;
+    at: string;
+    /** Forwarded: the organisation's contact address, which was sent the request. */
+    forwardedTo?: string;
+  };
   events: RequestEvent[];
   confirmTokenHash?: string;
   statusTokenHash?: string;

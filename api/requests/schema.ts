@@ -127,6 +127,12 @@ export const shapes = {
 
 export const requestSchema = v.variant('type', Object.values(shapes), errors.type);
 
+/** An e-mail address checked as the subject's is (trimmed, lower-cased), or undefined: for other addresses staff give. */
+export function emailAddress(input: unknown): string | undefined {
+  const result = v.safeParse(email, input);
+  return result.success ? result.output : undefined;
+}
+
 export type RequestInput = v.InferOutput<typeof requestSchema>;
 
 /** Field name → Finnish messages; what the API answers with 422 and the form shows beside each field. */

@@ -111,7 +111,7 @@ export async function seed(store: Store, options: SeedOptions): Promise<SeedResu
     const decidedAt = chance(0.04) ? deadline + random() * 20 * day : confirmedAt + random() * (deadline - confirmedAt);
     const outcome = organisation && chance(0.4) ? 'forward' : chance(0.85) ? 'complete' : 'reject';
     const text = outcome === 'reject' ? 'Pyyntöä ei voitu toteuttaa, koska henkilöllisyyttä ei voitu varmistaa.' : outcome === 'complete' ? 'Pyyntö on toteutettu.' : '';
-    act({ action: outcome, text }, decidedAt);
+    act({ action: outcome, text, ...(outcome === 'forward' ? { recipientEmail: 'tietosuoja@organisaatio.invalid' } : {}) }, decidedAt);
     count(current);
   };
   const count = (record: RequestRecord) => void (byStatus[record.status] = (byStatus[record.status] ?? 0) + 1);

@@ -176,7 +176,7 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     const find = () => store.view(requests).find('reference', reference);
     const found = find();
     if (!found || !staffActions.includes(action)) return c.notFound();
-    const input = { action, text: String(form.text ?? ''), until: String(form.until ?? '') };
+    const input = { action, text: String(form.text ?? ''), until: String(form.until ?? ''), recipientEmail: String(form.recipientEmail ?? '') };
     const staff = c.get('staff');
     const time = now();
     const refuse = (message: string) => detailPage(c, shell, staff, found, time, { kind: 'error', message }, fileLimits);
@@ -187,6 +187,7 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (!trial.ok) return refuse(trial.message);
     // An access or portability answer also carries what this service holds about the subject.
     const own = takesFiles(found, action) && found.subject.email ? [ownDataUpload(found.subject.email, time)] : [];
+    let organisationJob: string | undefined;
     const saved = await saveUploads(files, [...uploads, ...own], time, new Date(time.getTime() + fileLimits.downloadDays * 86_400_000));
     if (!saved.ok) return refuse(saved.message);
     const { outcome, jobId } = await store.update((tx): { outcome: ActionOutcome; jobId?: string } => {
@@ -197,6 +198,8 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
       const outcome = applyAction(draft, { ...input, files: saved.files }, staff, time);
       if (!outcome.ok) return { outcome };
       table.put(draft);
+      // A forwarded request goes to the organisation too.
+      if (action === 'forward') organisationJob = tx.table(mailJobs).put(newJob(record.id, 'organisation', time)).id;
       return outcome.mail ? { outcome, jobId: tx.table(mailJobs).put(newJob(record.id, outcome.mail, time)).id } : { outcome };
     }).catch(async (error: unknown) => {
       await discard(files, saved.files);
@@ -208,6 +211,7 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message }, fileLimits);
     await log(staff, action, reference);
     if (jobId) postman.send(jobId);
+    if (organisationJob) postman.send(organisationJob);
     return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);
   });
 

@@ -103,6 +103,14 @@ function filesField(id: string, limits: AnswerFileLimits) {
     <input type="file" id="${id}-files" name="files" multiple accept=".json,.csv,.pdf,.zip,.txt,application/json,text/csv,application/pdf,application/zip,text/plain" aria-describedby="${id}-files-hint" /></div>`;
 }
 
+/** Where a forwarded request goes: the organisation's contact address, checked as the subject's is. */
+function recipientField(id: string) {
+  const f = staffText.actions.forward;
+  return html`<div class="field"><label for="${id}-recipient">${f.recipientEmail}</label>
+    <p class="hint" id="${id}-recipient-hint">${f.recipientHint}</p>
+    <input type="email" id="${id}-recipient" name="recipientEmail" required maxlength="254" autocomplete="off" aria-describedby="${id}-recipient-hint" /></div>`;
+}
+
 function actionForm(record: RequestRecord, action: StaffAction, limits: AnswerFileLimits) {
   const a = staffText.actions[action];
   const id = `toiminto-${action}`;
@@ -119,7 +127,7 @@ function actionForm(record: RequestRecord, action: StaffAction, limits: AnswerFi
   return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}" ${files ? html`enctype="multipart/form-data"` : ''}>
     <h3 id="${id}">${a.title}</h3>
     <input type="hidden" name="action" value="${action}" />
-    ${untilField}${textField}${files ? filesField(id, limits) : ''}
+    ${action === 'forward' ? recipientField(id) : ''}${untilField}${textField}${files ? filesField(id, limits) : ''}
     <p><button type="submit">${a.button}</button></p>
   </form>`;
 }

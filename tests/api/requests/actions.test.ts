@@ -20,12 +20,12 @@ function record(status: Status, extra: Partial<RequestRecord> = {}): RequestReco
   };
 }
 
-const valid: Record<StaffAction, { text: string; until: string }> = {
+const valid: Record<StaffAction, { text: string; until: string; recipientEmail?: string }> = {
   start: { text: '', until: '' },
   extend: { text: 'Pyyntöjä on poikkeuksellisen paljon.', until: '2026-04-28' },
   complete: { text: 'Tiedot on poistettu.', until: '' },
   reject: { text: 'Kirjanpitolaki velvoittaa säilyttämään laskut.', until: '' },
-  forward: { text: '', until: '' },
+  forward: { text: '', until: '', recipientEmail: 'tietosuoja@koulu.example' },
   note: { text: 'Soitettu koululle.', until: '' },
 };
 

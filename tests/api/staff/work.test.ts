@@ -66,7 +66,7 @@ describe('a request', () => {
     for (const text of ['Maija Meikäläinen', erasure.email, '040 123 4567', 'maija.m', 'Kaikki tiedot.', 'Oulun kaupunki (asiakasorganisaatio', '28.2.2026', '8 päivää', 'Vahvistettu sähköpostilla', 'Kyllä']) {
       assert.ok(page.includes(text), `missing ${text}`);
     }
-    for (const button of ['Aloita käsittely', 'Pidennä määräaikaa', 'Merkitse valmiiksi', 'Hylkää ja lähetä perustelu', 'Merkitse välitetyksi', 'Tallenna muistiinpano']) {
+    for (const button of ['Aloita käsittely', 'Pidennä määräaikaa', 'Merkitse valmiiksi', 'Hylkää ja lähetä perustelu', 'Välitä pyyntö organisaatiolle', 'Tallenna muistiinpano']) {
       assert.ok(page.includes(button), `no ${button}`);
     }
   });
