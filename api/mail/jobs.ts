@@ -2,7 +2,7 @@
 import { collection, group } from '../store/collection.ts';
 
 /** confirm/confirmed/ban_receipt/extended/decided go to the subject; staff_notify to STAFF_NOTIFY_TO. */
-export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt' | 'extended' | 'decided' | 'staff_notify' | 'organisation';
+export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt' | 'extended' | 'decided' | 'staff_notify' | 'organisation' | 'transferred';
 
 export type MailJob = {
   id: string;

@@ -7,7 +7,7 @@ import { requests } from '../requests/collections.ts';
 import { hashToken, newToken } from '../requests/tokens.ts';
 import type { Store } from '../store/store.ts';
 import { mailJobs, maxAttempts, retryDelayMs, type MailJob } from './jobs.ts';
-import { banReceiptMail, confirmedMail, confirmMail, decisionMail, extendedMail, organisationMail, staffNotifyMail, type MailText } from './templates.ts';
+import { banReceiptMail, confirmedMail, confirmMail, decisionMail, extendedMail, organisationMail, staffNotifyMail, transferMail, type MailText } from './templates.ts';
 import type { Mailer } from './transport.ts';
 
 export type Postman = {
@@ -82,6 +82,8 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
         return { to, mail: decisionMail(record) };
       case 'staff_notify':
         return staffNotifyTo ? { to: staffNotifyTo, mail: staffNotifyMail(record, link('/henkilosto/pyynnot/', record.reference)) } : undefined;
+      case 'transferred':
+        return { to, mail: transferMail(record) };
       case 'organisation': {
         const organisation = record.decision?.forwardedTo;
         return organisation ? { to: organisation, mail: organisationMail(record) } : undefined;

@@ -154,6 +154,16 @@ export function organisationMail(record: RequestRecord): MailText {
   };
 }
 
+/** To the subject: their data was sent to the provider they named, on which day, what and how. */
+export function transferMail(record: RequestRecord): MailText {
+  const last = record.transfers?.at(-1);
+  const details = last ? `Vastaanottaja: ${last.to}\nPäivä: ${formatDay(last.on)}\nSiirretyt tiedot: ${last.what}\nTapa: ${last.how}` : '';
+  return {
+    subject: `Tietosi on siirretty (${record.reference})`,
+    text: `Hei,\n\nolemme siirtäneet tietosi siirto-oikeutta koskevan pyyntösi (viitenumero ${record.reference}) mukaisesti.\n\n${details}\n\nSiirto näkyy myös pyyntösi tilasivulla. Jos siirrossa on jotain vialla, vastaa tähän viestiin tai kirjoita osoitteeseen info@alfasoft.fi.\n\n${signature}\n`,
+  };
+}
+
 /** To STAFF_NOTIFY_TO: the reference and the link only, no personal data. */
 export function staffNotifyMail(record: RequestRecord, link: string): MailText {
   return {

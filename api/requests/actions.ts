@@ -11,11 +11,14 @@ import type { RequestRecord, Status } from './record.ts';
 import { emailAddress } from './schema.ts';
 import type { RequestType } from './types.ts';
 
-export const staffActions = ['start', 'extend', 'complete', 'reject', 'forward', 'note'] as const;
+export const staffActions = ['start', 'extend', 'complete', 'reject', 'forward', 'transfer', 'note'] as const;
 export type StaffAction = (typeof staffActions)[number];
 
 /** `files`: stored answer files (api/files), only with `complete` of a request that takes them. */
-export type ActionInput = { action: StaffAction; text: string; until: string; files?: StoredFile[]; recipientEmail?: string };
+/** A transfer of the subject's data to another provider (portability): to whom, on which day, what and how. */
+export type TransferInput = { to: string; on: string; what: string; how: string };
+
+export type ActionInput = { action: StaffAction; text: string; until: string; files?: StoredFile[]; recipientEmail?: string; transfer?: TransferInput };
 
 export type ActionOutcome = { ok: true; mail: MailKind | undefined } | { ok: false; message: string };
 
@@ -41,6 +44,8 @@ export function allowedActions(record: RequestRecord, now: Date): StaffAction[] 
     allowed.push('complete', 'reject');
     if (record.subject.relation === 'organisation') allowed.push('forward');
   }
+  // A portability request's data may be sent to the provider the subject named, before or after the answer.
+  if (record.type === 'portability' && record.status !== 'awaiting_confirmation' && record.status !== 'rejected' && !record.pseudonymisedAt) allowed.push('transfer');
   // A pseudonymised request holds no personal data, and a note must not bring any back.
   if (!record.pseudonymisedAt) allowed.push('note');
   return allowed;
@@ -86,6 +91,17 @@ export function applyAction(record: RequestRecord, input: ActionInput, actor: st
       event(text);
       return { ok: true, mail: 'decided' };
     }
+    case 'transfer': {
+      const given = input.transfer ?? { to: '', on: '', what: '', how: '' };
+      const transfer = { to: oneLine(given.to), on: given.on.trim(), what: given.what.replace(/\r\n?/g, '\n').trim(), how: oneLine(given.how) };
+      if (!transfer.to || transfer.to.length > 500) return { ok: false, message: refusals.transferTo };
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(transfer.on) || Number.isNaN(Date.parse(transfer.on)) || transfer.on > at.slice(0, 10)) return { ok: false, message: refusals.transferOn };
+      if (!transfer.what || transfer.what.length > 2000) return { ok: false, message: refusals.transferWhat };
+      if (!transfer.how || transfer.how.length > 500) return { ok: false, message: refusals.transferHow };
+      record.transfers = [...(record.transfers ?? []), { ...transfer, by: actor, at }];
+      event();
+      return { ok: true, mail: 'transferred' };
+    }
     case 'note':
       if (!text) return { ok: false, message: refusals.noteNeeded };
       event(text);
@@ -100,4 +116,8 @@ function refusal(record: RequestRecord, action: StaffAction, now: Date): string 
   if (action === 'forward' && open.includes(record.status)) return refusals.forwardPrivate;
   if (action === 'note' && record.pseudonymisedAt) return refusals.pseudonymised;
   return refusals.wrongState(record.status);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -139,6 +139,10 @@ export const art15Texts = {
 export const refusals = {
   wrongState: (status: keyof typeof statusNames) => `Toiminto ei sovi pyynnölle, jonka tila on "${statusNames[status]}".`,
   extendOnce: 'Määräaikaa voi pidentää vain kerran.',
+  transferTo: 'Kerro, kenelle tiedot siirrettiin (enintään 500 merkkiä).',
+  transferOn: 'Anna siirron päivä; se ei voi olla tulevaisuudessa.',
+  transferWhat: 'Kerro, mitkä tiedot siirrettiin (enintään 2 000 merkkiä).',
+  transferHow: 'Kerro, miten tiedot siirrettiin, esimerkiksi "suojattu siirtopalvelu" (enintään 500 merkkiä).',
   recipientEmailNeeded: 'Anna organisaation sähköpostiosoite, johon pyyntö välitetään, esimerkiksi tietosuoja@koulu.fi.',
   pseudonymised: 'Pyynnöstä on poistettu henkilötiedot säilytysajan päätyttyä, joten siihen ei voi enää lisätä merkintöjä.',
   extendTooLate: (due: string) => `Määräaikaa voi pidentää vain ennen alkuperäisen määräajan (${due}) päättymistä.`,

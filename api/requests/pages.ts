@@ -105,6 +105,11 @@ function statusPage(c: Context, shell: Shell, record: RequestRecord, art15: () =
       </dl>
       ${record.extension && !decision ? html`<p>Määräaikaa on pidennetty. Perustelu: ${record.extension.reason}</p>` : ''}
       ${decision ? html`<h2>Ratkaisu</h2><p>${decision.reason}</p><p>Ratkaistu ${day(decision.at)}.</p>` : ''}
+      ${record.transfers?.length
+        ? html`<h2>Tietojen siirto</h2><ul class="transfers">${record.transfers.map(
+            (transfer) => html`<li>${formatDay(transfer.on)}: ${transfer.to}. Siirretyt tiedot: ${transfer.what}. Tapa: ${transfer.how}.</li>`,
+          )}</ul>`
+        : ''}
       ${decision?.forwardedTo ? html`<p>Pyyntösi välitettiin rekisterinpitäjälle${record.subject.organisation ? html` (${record.subject.organisation})` : ''} osoitteeseen ${decision.forwardedTo}. Se vastaa sinulle.</p>` : ''}
       ${filesHtml(record, statusToken, now)}
       ${record.type === 'access' && decision?.outcome === 'completed' ? art15Html(art15()) : ''}

@@ -49,6 +49,8 @@ export type RequestRecord = {
   statusTokenHash?: string;
   /** When its personal data was removed at the end of the retention period (api/retention); subject.email is then ''. */
   pseudonymisedAt?: string;
+  /** Transfers of the subject's data to another provider (portability), as staff recorded them. */
+  transfers?: { to: string; on: string; what: string; how: string; by: string; at: string }[];
   /** Why the mail this submission would have sent was not (intake.ts: a repeat, or the address's daily limit). */
   mailWithheld?: 'repeat' | 'daily_limit';
   /** Files sent with the answer to an access or portability request (api/files; on disk under DATA_DIR/files). */

@@ -119,6 +119,14 @@ export const staffText = {
       recipientEmail: 'Organisaation sähköpostiosoite',
       recipientHint: 'Organisaatio saa viitenumeron, pyynnön tyypin, pyytäjän nimen ja yhteystiedot sekä pyynnön tekstin. Rekisteröidylle kerrotaan, mihin pyyntö välitettiin.',
     },
+    transfer: {
+      title: 'Kirjaa tietojen siirto',
+      button: 'Kirjaa siirto ja ilmoita rekisteröidylle',
+      to: 'Vastaanottaja (palveluntarjoaja)',
+      on: 'Siirron päivä',
+      what: 'Siirretyt tiedot',
+      how: 'Siirtotapa',
+    },
     note: { title: 'Lisää muistiinpano', button: 'Tallenna muistiinpano', text: 'Muistiinpano (vain henkilöstölle)' },
   },
   done: 'Tallennettu.',
@@ -133,6 +141,7 @@ export const staffText = {
     reject: 'Hylätty, perustelu lähetetty',
     forward: 'Välitetty rekisterinpitäjälle',
     note: 'Muistiinpano',
+    transfer: 'Tiedot siirretty toiselle palveluntarjoajalle',
   } as Record<string, string>,
   bans: { title: 'Markkinointikiellot', email: 'Sähköpostiosoite', since: 'Voimassa alkaen', none: 'Ei kieltoja.', export: 'Lataa kieltolista (CSV) markkinoinnin työkaluihin' },
   audit: {

@@ -176,7 +176,14 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     const find = () => store.view(requests).find('reference', reference);
     const found = find();
     if (!found || !staffActions.includes(action)) return c.notFound();
-    const input = { action, text: String(form.text ?? ''), until: String(form.until ?? ''), recipientEmail: String(form.recipientEmail ?? '') };
+    const field = (name: string) => String(form[name] ?? '');
+    const input = {
+      action,
+      text: field('text'),
+      until: field('until'),
+      recipientEmail: field('recipientEmail'),
+      transfer: { to: field('transferTo'), on: field('transferOn'), what: field('transferWhat'), how: field('transferHow') },
+    };
     const staff = c.get('staff');
     const time = now();
     const refuse = (message: string) => detailPage(c, shell, staff, found, time, { kind: 'error', message }, fileLimits);

@@ -103,6 +103,15 @@ function filesField(id: string, limits: AnswerFileLimits) {
     <input type="file" id="${id}-files" name="files" multiple accept=".json,.csv,.pdf,.zip,.txt,application/json,text/csv,application/pdf,application/zip,text/plain" aria-describedby="${id}-files-hint" /></div>`;
 }
 
+/** A transfer to another provider: to whom (the recipient the subject named, to start with), when, what and how. */
+function transferFields(id: string, record: RequestRecord) {
+  const f = staffText.actions.transfer;
+  return html`<div class="field"><label for="${id}-to">${f.to}</label><input type="text" id="${id}-to" name="transferTo" required maxlength="500" value="${record.recipient ?? ''}" /></div>
+    <div class="field"><label for="${id}-on">${f.on}</label><input type="date" id="${id}-on" name="transferOn" required /></div>
+    <div class="field"><label for="${id}-what">${f.what}</label><textarea id="${id}-what" name="transferWhat" rows="3" required maxlength="2000"></textarea></div>
+    <div class="field"><label for="${id}-how">${f.how}</label><input type="text" id="${id}-how" name="transferHow" required maxlength="500" /></div>`;
+}
+
 /** Where a forwarded request goes: the organisation's contact address, checked as the subject's is. */
 function recipientField(id: string) {
   const f = staffText.actions.forward;
@@ -127,7 +136,7 @@ function actionForm(record: RequestRecord, action: StaffAction, limits: AnswerFi
   return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}" ${files ? html`enctype="multipart/form-data"` : ''}>
     <h3 id="${id}">${a.title}</h3>
     <input type="hidden" name="action" value="${action}" />
-    ${action === 'forward' ? recipientField(id) : ''}${untilField}${textField}${files ? filesField(id, limits) : ''}
+    ${action === 'forward' ? recipientField(id) : ''}${action === 'transfer' ? transferFields(id, record) : ''}${untilField}${textField}${files ? filesField(id, limits) : ''}
     <p><button type="submit">${a.button}</button></p>
   </form>`;
 }

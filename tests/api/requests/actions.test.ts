@@ -26,6 +26,7 @@ const valid: Record<StaffAction, { text: string; until: string; recipientEmail?:
   complete: { text: 'Tiedot on poistettu.', until: '' },
   reject: { text: 'Kirjanpitolaki velvoittaa säilyttämään laskut.', until: '' },
   forward: { text: '', until: '', recipientEmail: 'tietosuoja@koulu.example' },
+  transfer: { text: '', until: '' },
   note: { text: 'Soitettu koululle.', until: '' },
 };
 
