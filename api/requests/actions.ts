@@ -45,7 +45,8 @@ export function allowedActions(record: RequestRecord, now: Date): StaffAction[] 
     if (record.subject.relation === 'organisation') allowed.push('forward');
   }
   // A portability request's data may be sent to the provider the subject named, before or after the answer.
-  if (record.type === 'portability' && record.status !== 'awaiting_confirmation' && record.status !== 'rejected' && !record.pseudonymisedAt) allowed.push('transfer');
+  // (Not once forwarded: the organisation is then the controller, and it transfers.)
+  if (record.type === 'portability' && ['received', 'in_progress', 'completed'].includes(record.status) && !record.pseudonymisedAt) allowed.push('transfer');
   // A pseudonymised request holds no personal data, and a note must not bring any back.
   if (!record.pseudonymisedAt) allowed.push('note');
   return allowed;

@@ -1,6 +1,7 @@
 /** A transfer to another provider (portability): staff record to whom, when, what and how; the subject sees it in a mail and on the status page. */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
+import { allowedActions } from '../../../api/requests/actions.ts';
 import { requests } from '../../../api/requests/collections.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { linksIn } from '../../fixtures/outbox.ts';
@@ -51,4 +52,13 @@ test('refuses a transfer without its details, dated in the future, or of a reque
   assert.equal(t.store.view(requests).find('reference', reference)?.transfers, undefined);
   const other = await confirmedRequest(t, { ...erasure, email: 'toinen@example.fi' });
   assert.equal((await act(t, cookie, other, { action: 'transfer', ...transfer })).status, 422);
+});
+
+test('is not offered once a request was forwarded (the organisation, the controller, transfers) or pseudonymised', () => {
+  const base = { id: 'id', reference: 'TS-2026-00001', type: 'portability' as const, subject: { email: 'm@example.fi' }, createdAt: '2026-01-31T10:00:00Z', events: [] };
+  const now = new Date('2026-02-10T10:00:00Z');
+  assert.ok(allowedActions({ ...base, status: 'completed' }, now).includes('transfer'));
+  assert.ok(!allowedActions({ ...base, status: 'forwarded' }, now).includes('transfer'));
+  assert.ok(!allowedActions({ ...base, status: 'completed', pseudonymisedAt: '2028-02-01T00:00:00Z' }, now).includes('transfer'));
+  assert.ok(!allowedActions({ ...base, type: 'access', status: 'completed' }, now).includes('transfer'));
 });
