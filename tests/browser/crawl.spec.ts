@@ -8,7 +8,12 @@ async function visit(page: Page, path: string, status: number): Promise<Visit> {
   const problems: string[] = [];
   page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
   page.on('pageerror', (error) => problems.push(error.message));
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'no reason';
+    // Cancelled by the browser: the previous page's favicon, still loading when this navigation began. A broken
+    // resource fails otherwise (a 404 is logged as a console error above).
+    if (reason !== 'net::ERR_ABORTED') problems.push(`failed: ${request.url()} (${reason})`);
+  });
   page.on('request', (request) => {
     if (request.resourceType() === 'script' && !new URL(request.url()).pathname.startsWith('/_astro/')) problems.push(`script: ${request.url()}`);
   });
