@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { allowedActions } from '../../../api/requests/actions.ts';
 import { requests } from '../../../api/requests/collections.ts';
-import { testApp, type TestApp } from '../../fixtures/app.ts';
+import type { TestApp } from '../../fixtures/app.ts';
 import { linksIn } from '../../fixtures/outbox.ts';
 import { erasure } from '../../fixtures/post.ts';
-import { act, addStaff, confirmedRequest, login } from '../../fixtures/staff.ts';
+import { act, confirmedRequest, staffApp } from '../../fixtures/staff.ts';
 
 const portability = { ...erasure, type: 'portability', format: 'json', recipient: 'Toinen Oppimisalusta Oy' };
 const transfer = { transferTo: 'Toinen Oppimisalusta Oy', transferOn: '2026-01-30', transferWhat: 'Kurssisuoritukset ja tehtävät JSON-tiedostona', transferHow: 'Suojattu siirtopalvelu' };
@@ -14,9 +14,7 @@ const transfer = { transferTo: 'Toinen Oppimisalusta Oy', transferOn: '2026-01-3
 let t: TestApp;
 let cookie: string;
 beforeEach(async () => {
-  t = await testApp();
-  await addStaff(t);
-  cookie = await login(t);
+  ({ t, cookie } = await staffApp());
 });
 afterEach(() => t.close());
 

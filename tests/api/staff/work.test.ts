@@ -6,14 +6,12 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { requests } from '../../../api/requests/collections.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { erasure, postForm, postJson } from '../../fixtures/post.ts';
-import { act, addStaff, asStaff, confirmedRequest, login, password } from '../../fixtures/staff.ts';
+import { act, asStaff, confirmedRequest, login, password, staffApp } from '../../fixtures/staff.ts';
 
 let t: TestApp;
 let cookie: string;
 beforeEach(async () => {
-  t = await testApp();
-  await addStaff(t);
-  cookie = await login(t);
+  ({ t, cookie } = await staffApp());
 });
 afterEach(() => t.close());
 
