@@ -56,6 +56,10 @@ try {
   shipper.start();
   const backups = shipper;
   const audit = new AuditLog(settings.dataDir);
+  // Accounts from before roles become admin, once, each with an audit line (the staff command does the same).
+  for (const username of await new StaffAccounts(settings.dataDir).upgrade()) {
+    await audit.append({ actor: 'järjestelmä', action: 'staff_role_upgrade', id: username }, new Date());
+  }
   const files = new FileStore(settings.dataDir, keys);
   const purge = (dryRun: boolean, actor: string) =>
     runPurge({ store, audit, now: now(), months: settings.retentionMonths, dryRun, actor, auditNothing: actor !== 'järjestelmä', files });
@@ -104,7 +108,7 @@ try {
     if (!settings.smtpUrl) console.log(`tietosuoja: no SMTP_URL, so mail is written to ${join(settings.dataDir, 'outbox')}/`);
     void new StaffAccounts(settings.dataDir).all().then((accounts) => {
       if (!accounts.some((a) => !a.disabled)) {
-        console.log('tietosuoja: no staff account yet; create one with: npm run staff -- add <username>');
+        console.log('tietosuoja: no staff account yet; create one with: npm run staff -- add <username> --role admin');
       }
     });
   });

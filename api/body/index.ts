@@ -63,6 +63,8 @@ export const bodies = {
   publicPost: { maxBytes: 64 * 1024, kinds: ['json', 'form'] },
   /** The staff log-in: a name of 64 and a password of 256 characters, urlencoded, fit in 3 kB. */
   staffLogIn: { maxBytes: 4 * 1024, kinds: ['form'], repeated: 'refuse' },
+  /** The own-account page: three passwords of 256 characters (the current, the new one twice), urlencoded. */
+  staffAccount: { maxBytes: 16 * 1024, kinds: ['form'], repeated: 'refuse' },
   /** A staff action: its text of up to 10,000 characters takes at most 90 kB urlencoded. */
   staffAction: { maxBytes: 128 * 1024, kinds: ['form'], repeated: 'refuse' },
 } as const satisfies Record<string, BodyOptions>;

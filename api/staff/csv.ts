@@ -1,9 +1,11 @@
 /**
- * CSV (RFC 4180) for the exports. A cell that a spreadsheet would run as a formula (= + - @ at the start)
- * gets a leading apostrophe, so an address like "=HYPERLINK(…)" stays text.
+ * CSV (RFC 4180) for the exports, a line at a time. A cell that a spreadsheet would run as a formula (= + - @
+ * at the start) gets a leading apostrophe, so an address like "=HYPERLINK(…)" stays text.
  */
-export function toCsv(rows: readonly (readonly (string | undefined)[])[]): string {
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+
+/** One record as a CSV line, ending in CRLF. */
+export function csvLine(cells: readonly (string | undefined)[]): string {
+  return cells.map(cell).join(',') + '\r\n';
 }
 
 function cell(value: string | undefined): string {

@@ -1,13 +1,15 @@
 /**
- * The staff area under /henkilosto (DESIGN §2): log-in and log-out, the request list and each request with
- * its actions, the marketing bans, the exports and the audit log. Every route but the log-in page sits behind
- * requireStaff, and every form behind Hono's csrf; what staff do is written to the audit log.
+ * The staff area under /henkilosto (DESIGN §2): log-in and log-out (login.ts), the request list and each request
+ * with its actions, the marketing bans, the exports, the audit log, one's own account and the access review
+ * (account-routes.ts). Every route but the log-in pages sits behind requireStaff (a live session, and a role
+ * that may use the route: roles.ts), and every form behind Hono's csrf; what staff do is written to the audit
+ * log.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
-import type { AuditLog } from '../audit/index.ts';
+import { html } from 'hono/html';
+import { requestAuditActions, type AuditLog } from '../audit/index.ts';
+import { boundedAppender } from '../audit/bounded.ts';
 import type { BackupStatus } from '../backup/shipper.ts';
 import { bodies, readBody, Refusal, type Upload } from '../body/index.ts';
 import type { AnswerFileLimits, FileStore } from '../files/index.ts';
@@ -15,28 +17,26 @@ import { fileText } from '../files/messages.ts';
 import { ownData, ownDataName } from '../files/own-data.ts';
 import { discard, saveUploads } from '../files/upload.ts';
 import { clientAddress } from '../client-address.ts';
-import { rateLimit } from '../rate-limit/index.ts';
 import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import { marketingBans, requests } from '../requests/collections.ts';
 import { applyAction, staffActions, takesFiles, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
-import { statuses, type Status } from '../requests/record.ts';
-import { isRequestType } from '../requests/types.ts';
+import { formatInstantDay } from '../requests/messages.ts';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
 import type { StaffAccounts } from './accounts.ts';
-import { clearSessionCookie, loginPath, requireStaff, sessionCookie, setSessionCookie, type StaffEnv } from './auth.ts';
-import { Backoff } from './backoff.ts';
-import { toCsv } from './csv.ts';
+import { accountRoutes } from './account-routes.ts';
+import { requireStaff, type StaffEnv } from './auth.ts';
+import { exportBans, exportRequests } from './exports.ts';
+import { HashQueue } from './hash-queue.ts';
+import { loginRoutes } from './login.ts';
 import { staffText } from './messages.ts';
 import { auditPage } from './pages/audit.ts';
 import { bansPage } from './pages/bans.ts';
 import { detailPage } from './pages/detail.ts';
+import type { Viewer } from './pages/frame.ts';
 import { listPage } from './pages/list.ts';
-import { loginPage } from './pages/login.ts';
-import { BusyError, HashQueue } from './hash-queue.ts';
-import { hashPassword, verifyPassword } from './password.ts';
-import { endSession, startSession } from './sessions.ts';
+import { pageOf, pageSize } from './pages/paging.ts';
 
 export type StaffRoutesOptions = {
   store: Store;
@@ -59,111 +59,44 @@ export type StaffRoutesOptions = {
 };
 
 const base = '/henkilosto';
+/** How often admins are reminded to review the accounts (the notice's "säännöllinen auditointi"). */
+const reviewEveryDays = 90;
 
 export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
   const { store, accounts, audit, postman, shell, now, origin, trustProxy, backups, files, fileLimits } = options;
   const app = new Hono<StaffEnv>();
-  const backoff = new Backoff();
-  // Unknown names are checked against this, so they cost as much time as a wrong password.
-  let decoy: Promise<string> | undefined;
   const hashes = options.hashes ?? new HashQueue();
-  // A refused try is answered a second late, which costs the server nothing meanwhile: a flood's connections
-  // each wait for their answers, so each then sends at most a try a second, and readers do not wait behind it.
-  const refusalDelayMs = options.refusalDelayMs ?? 1000;
-  // Only a flood reaches 30 tries a minute from one address (an office shares one): it is never a lock-out.
-  const perAddress = rateLimit({ limit: 30, windowMs: 60_000, key: (c) => clientAddress(c, trustProxy), now: () => now().getTime() });
-  const floodGuard: MiddlewareHandler = async (c, next) => {
-    try {
-      await perAddress(c, async () => undefined);
-    } catch (error) {
-      await sleep(refusalDelayMs);
-      throw error;
-    }
-    await next();
-  };
-  const busy = async (c: Context, retryAfterSeconds: number) => {
-    await sleep(refusalDelayMs);
-    c.header('Retry-After', String(retryAfterSeconds));
-    return loginPage(c, shell, 'busy');
-  };
-  const log = (actor: string, action: string, id?: string) => audit.append(id === undefined ? { actor, action } : { actor, action, id }, now());
+  const address = (c: Context) => clientAddress(c, trustProxy);
+  // Refusals are caused by strangers: their audit lines are bounded (a flood costs a bounded number of fsyncs).
+  const refusals = boundedAppender(audit, { now });
+  const log = (c: Context<StaffEnv>, action: string, id?: string) =>
+    audit.append({ actor: c.get('staff'), action, ...(id === undefined ? {} : { id }), address: address(c) }, now());
+  const viewer = (c: Context<StaffEnv>): Viewer => ({ username: c.get('staff'), role: c.get('role') });
 
-  app.use(`${base}/*`, csrf({ origin }), requireStaff({ store, accounts, now }));
+  app.use(`${base}/*`, csrf({ origin }), requireStaff({ store, accounts, shell, now, refusals, address }));
   app.get(base, (c) => c.redirect(`${base}/`, 301));
+  app.route('/', loginRoutes({ store, accounts, audit, refusals, shell, now, address, hashes, refusalDelayMs: options.refusalDelayMs ?? 1000 }));
+  app.route('/', accountRoutes({ store, accounts, audit, shell, now, address, hashes }));
 
-  app.get(`${base}/kirjaudu`, (c) => {
-    const notice = c.req.query('ulos') !== undefined ? 'loggedOut' : c.req.query('istunto') !== undefined ? 'expired' : undefined;
-    return loginPage(c, shell, notice);
+  app.get(`${base}/`, async (c) => {
+    // A marketing account's work is the bans list.
+    if (c.get('role') === 'marketing') return c.redirect(`${base}/markkinointikiellot`, 303);
+    return listPage(c, shell, viewer(c), store.view(requests), now(), backups?.(), c.get('role') === 'admin' ? await reviewReminder() : undefined);
   });
 
-  // A full line of hashes answers at once, before the body is read or the accounts looked at: a flood then
-  // costs the server little more than its connections.
-  const notWhenBusy: MiddlewareHandler = async (c, next) => (hashes.full ? busy(c, hashes.retryAfterSeconds) : next());
-
-  app.post(`${base}/kirjaudu`, floodGuard, notWhenBusy, async (c) => {
-    const { fields: form } = await readBody(c, bodies.staffLogIn);
-    const username = typeof form.username === 'string' ? form.username.trim().toLowerCase().slice(0, 64) : '';
-    const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
-    const keys = [`user:${username}`, `address:${clientAddress(c, trustProxy)}`];
-    const time = now().getTime();
-    const account = await accounts.find(username);
-    const waiting = backoff.waitMs(keys, time) > 0;
-    let matches = false;
-    // A try during a lock is refused unheard, before any hashing: it costs a flood nothing to be refused.
-    if (!waiting) {
-      decoy ??= hashPassword('tietosuoja: no such account');
-      const hash = account?.passwordHash ?? (await decoy);
-      try {
-        matches = await hashes.run(() => verifyPassword(password, hash));
-      } catch (error) {
-        if (!(error instanceof BusyError)) throw error;
-        return busy(c, error.retryAfterSeconds);
-      }
-    }
-    if (waiting || !account || account.disabled || !matches) {
-      // An attempt while locked is refused unheard: it neither counts nor extends the lock.
-      if (!waiting) backoff.fail(keys, time);
-      // Only a name that is an account goes into the log: a mistyped password in the name field must not.
-      await log(account ? account.username : '(tuntematon)', 'login_failed');
-      return loginPage(c, shell, 'failed');
-    }
-    backoff.succeed(keys[0] ?? '');
-    const previous = getCookie(c, sessionCookie);
-    const id = await store.update((tx) => {
-      if (previous) endSession(tx, previous);
-      return startSession(tx, account.username, now());
-    });
-    setSessionCookie(c, id);
-    await log(account.username, 'login');
-    return c.redirect('/henkilosto/', 303);
-  });
-
-  app.post(`${base}/ulos`, async (c) => {
-    const id = c.get('sessionId');
-    await store.update((tx) => endSession(tx, id));
-    clearSessionCookie(c);
-    await log(c.get('staff'), 'logout');
-    return c.redirect(`${loginPath}?ulos`, 303);
-  });
-
-  app.get(`${base}/`, (c) => {
-    const status = c.req.query('tila');
-    const type = c.req.query('tyyppi');
-    const reference = c.req.query('viite')?.trim().slice(0, 20);
-    const filter = {
-      ...(statuses.includes(status as Status) ? { status: status as Status } : {}),
-      ...(isRequestType(type) ? { type } : {}),
-      ...(reference ? { reference } : {}),
-    };
-    return listPage(c, shell, c.get('staff'), [...store.view(requests).values()], filter, now(), backups?.());
-  });
+  /** For admins, when the last access review is more than 90 days old (or was never done). */
+  async function reviewReminder() {
+    const reviewedAt = await accounts.reviewedAt();
+    if (reviewedAt && now().getTime() - Date.parse(reviewedAt) <= reviewEveryDays * 86_400_000) return undefined;
+    return html`<p class="error"><a href="/henkilosto/kayttajat">${staffText.users.reminder(reviewedAt ? formatInstantDay(reviewedAt) : undefined)}</a></p>`;
+  }
 
   app.get(`${base}/pyynnot/:reference`, async (c) => {
     const record = store.view(requests).find('reference', c.req.param('reference'));
     if (!record) return c.notFound();
-    await log(c.get('staff'), 'view_request', record.reference);
+    await log(c, 'view_request', record.reference);
     const done = c.req.query('tallennettu') !== undefined;
-    return detailPage(c, shell, c.get('staff'), record, now(), done ? { kind: 'done', message: staffText.done } : undefined, fileLimits);
+    return detailPage(c, shell, viewer(c), record, now(), done ? { kind: 'done', message: staffText.done } : undefined, fileLimits);
   });
 
   // A completion may carry files (multipart); every other action is a plain form post within the usual limit.
@@ -185,8 +118,9 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
       transfer: { to: field('transferTo'), on: field('transferOn'), what: field('transferWhat'), how: field('transferHow') },
     };
     const staff = c.get('staff');
+    const who = viewer(c);
     const time = now();
-    const refuse = (message: string) => detailPage(c, shell, staff, found, time, { kind: 'error', message }, fileLimits);
+    const refuse = (message: string) => detailPage(c, shell, who, found, time, { kind: 'error', message }, fileLimits);
     // The form sends its files in one field; the action is tried on a copy first, so a refusal writes no file.
     if (uploads.some((upload) => upload.field !== 'files')) throw new Refusal(400);
     if (uploads.length > 0 && !takesFiles(found, action)) return refuse(fileText.notHere);
@@ -215,8 +149,8 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     if (!outcome.ok) await discard(files, saved.files);
     const record = find();
     if (!record) return c.notFound();
-    if (!outcome.ok) return detailPage(c, shell, staff, record, time, { kind: 'error', message: outcome.message }, fileLimits);
-    await log(staff, action, reference);
+    if (!outcome.ok) return detailPage(c, shell, who, record, time, { kind: 'error', message: outcome.message }, fileLimits);
+    await log(c, action, reference);
     if (jobId) postman.send(jobId);
     if (organisationJob) postman.send(organisationJob);
     return c.redirect(`/henkilosto/pyynnot/${reference}?tallennettu`, 303);
@@ -227,42 +161,33 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     return { field: 'files', name: ownDataName, bytes: ownData(email, records, store.view(marketingBans).get(email), time) };
   }
 
-  app.get(`${base}/markkinointikiellot`, (c) => bansPage(c, shell, c.get('staff'), [...store.view(marketingBans).values()]));
+  app.get(`${base}/markkinointikiellot`, async (c) => {
+    // Who looked at the list of addresses is on record (the search itself is not: it may be an address).
+    await log(c, 'view_bans');
+    return bansPage(c, shell, viewer(c), store.view(marketingBans));
+  });
 
   app.get(`${base}/markkinointikiellot.csv`, async (c) => {
-    await log(c.get('staff'), 'export_bans');
-    const rows = [['email', 'created_at'], ...Array.from(store.view(marketingBans).values(), (ban) => [ban.email, ban.createdAt])];
-    return c.body(toCsv(rows), 200, csvHeaders('markkinointikiellot.csv'));
+    await log(c, 'export_bans');
+    return exportBans(c, store.view(marketingBans));
   });
 
   app.get(`${base}/pyynnot.csv`, async (c) => {
-    await log(c.get('staff'), 'export_requests');
-    const header = ['reference', 'type', 'status', 'created_at', 'confirmed_at', 'due_at', 'extended_until', 'decided_at', 'outcome', 'controller'];
-    const rows = Array.from(store.view(requests).values(), (r) => [
-      r.reference,
-      r.type,
-      r.status,
-      r.createdAt,
-      r.confirmedAt,
-      r.dueAt,
-      r.extension?.until,
-      r.decision?.at,
-      r.decision?.outcome,
-      r.subject.relation,
-    ]);
-    return c.body(toCsv([header, ...rows]), 200, csvHeaders('pyynnot.csv'));
+    await log(c, 'export_requests');
+    return exportRequests(c, store.view(requests));
   });
 
   app.get(`${base}/loki`, async (c) => {
-    const actor = c.req.query('tekija')?.trim() || undefined;
-    const action = c.req.query('tapahtuma')?.trim() || undefined;
-    const entries = await audit.read({ ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
-    return auditPage(c, shell, c.get('staff'), entries, { ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
+    const actor = c.req.query('tekija')?.trim().slice(0, 64) || undefined;
+    const action = c.req.query('tapahtuma')?.trim().slice(0, 64) || undefined;
+    const filter = { ...(actor ? { actor } : {}), ...(action ? { action } : {}) };
+    // A handler sees the audit of requests and bans; the admin sees everything, log-ins and accounts too.
+    const only = c.get('role') === 'admin' ? {} : { actions: requestAuditActions };
+    const { total } = await audit.page({ ...filter, ...only, offset: 0, limit: 0 });
+    const page = pageOf(c.req.query('sivu'), total);
+    const result = await audit.page({ ...filter, ...only, offset: page.offset, limit: pageSize });
+    return auditPage(c, shell, viewer(c), result, page, filter, await audit.verify());
   });
 
   return app;
-}
-
-function csvHeaders(name: string): Record<string, string> {
-  return { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' };
 }

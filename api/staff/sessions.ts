@@ -7,7 +7,8 @@ import { collection } from '../store/collection.ts';
 import type { Tx } from '../store/store.ts';
 import type { ViewOf } from '../store/view.ts';
 
-export type Session = { idHash: string; username: string; createdAt: string; lastSeenAt: string };
+/** `address`: where the log-in came from, so its owner can tell the session apart on the own-account page. */
+export type Session = { idHash: string; username: string; createdAt: string; lastSeenAt: string; address?: string };
 
 export const sessions = collection('sessions', { key: (session: Session) => session.idHash });
 
@@ -16,7 +17,7 @@ export const absoluteMs = 8 * 3_600_000;
 /** Activity is written down at most this often, so browsing is not a disk write per page. */
 export const touchEveryMs = 60_000;
 
-const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
+export const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 function alive(session: Session, now: Date): boolean {
   const time = now.getTime();
@@ -24,12 +25,26 @@ function alive(session: Session, now: Date): boolean {
 }
 
 /** Starts a session and returns its id for the cookie; ended sessions are swept out on the way. */
-export function startSession(tx: Tx, username: string, now: Date, id = randomBytes(32).toString('base64url')): string {
+export function startSession(tx: Tx, username: string, now: Date, address?: string, id = randomBytes(32).toString('base64url')): string {
   const table = tx.table(sessions);
   for (const session of [...table.values()]) if (!alive(session, now)) table.delete(session.idHash);
   const at = now.toISOString();
-  table.put({ idHash: hash(id), username, createdAt: at, lastSeenAt: at });
+  table.put({ idHash: hash(id), username, createdAt: at, lastSeenAt: at, ...(address ? { address } : {}) });
   return id;
+}
+
+/** The live sessions of one account, newest first. */
+export function sessionsOf(table: ViewOf<typeof sessions>, username: string, now: Date): Session[] {
+  return [...table.values()].filter((s) => s.username === username && alive(s, now)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Ends every session of the account but `keepId`'s; returns how many ended. */
+export function endOtherSessions(tx: Tx, username: string, keepId: string | undefined): number {
+  const table = tx.table(sessions);
+  const keep = keepId === undefined ? undefined : hash(keepId);
+  const others = [...table.values()].filter((s) => s.username === username && s.idHash !== keep);
+  for (const session of others) table.delete(session.idHash);
+  return others.length;
 }
 
 export function findSession(table: ViewOf<typeof sessions>, id: string, now: Date): Session | undefined {

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Cookie, type Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import { linksIn, waitForMail } from '../fixtures/outbox.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,18 +17,43 @@ const password = 'pitkä ja hyvä salasana 2026';
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(() => {
-  // The command staff use, while the server runs on the same data directory.
-  execFileSync('npm', ['run', '--silent', 'staff', '--', 'add', username], {
+/** The command staff use, while the server runs on the same data directory. */
+const staffCommand = (...args: string[]) =>
+  execFileSync('npm', ['run', '--silent', 'staff', '--', ...args], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir, STAFF_PASSWORD: password },
     stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
   });
+
+let totp: TOTP;
+test.beforeAll(() => {
+  staffCommand('add', username, '--role', 'admin');
+  const uri = staffCommand('totp', username).match(/otpauth:\/\/\S+/)?.[0] ?? '';
+  totp = new TOTP({ secret: Secret.fromBase32(new URL(uri).searchParams.get('secret') ?? ''), digits: 6, period: 30, algorithm: 'SHA1' });
 });
 
+/** Each code is accepted once: the next log-in takes the next time step (the server accepts one step ahead), or waits for it. */
+let lastStep = 0;
+async function nextCode(generator: TOTP = totp): Promise<string> {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const use = Math.max(step, lastStep + 1);
+    if (use <= step + 1) {
+      lastStep = use;
+      return generator.generate({ timestamp: use * 30_000 });
+    }
+    await sleep(1000);
+  }
+}
+
 async function noAxeViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(violations.map(({ id, nodes }) => `${colorScheme} ${id}: ${nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 /** A subject's request (erasure unless another right's page is named) through the public form, confirmed from the mail; returns its reference. */
@@ -44,13 +71,26 @@ async function requestFromSubject(page: Page, email: string, right = 'poisto-oik
   return reference;
 }
 
+/**
+ * Logs in through the form the first time; later tests reuse that session (a code is accepted once, so every
+ * log-in of its own would wait for the next 30-second step).
+ */
+let session: Cookie[] | undefined;
 async function logIn(page: Page): Promise<void> {
+  if (session) {
+    await page.context().addCookies(session);
+    await page.goto('/henkilosto/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pyynnöt');
+    return;
+  }
   await page.goto('/henkilosto/');
   await expect(page).toHaveURL(/\/henkilosto\/kirjaudu/);
   await page.getByLabel('Käyttäjätunnus').fill(username);
   await page.getByLabel('Salasana').fill(password);
+  await page.getByLabel('Tunnistuskoodi').fill(await nextCode());
   await page.getByRole('button', { name: 'Kirjaudu' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pyynnöt');
+  session = await page.context().cookies();
 }
 
 async function openRequest(page: Page, reference: string): Promise<void> {
@@ -59,15 +99,58 @@ async function openRequest(page: Page, reference: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Pyyntö ${reference}`);
 }
 
+test('a new account takes its second factor into use at its first log-in', async ({ page }) => {
+  staffCommand('add', 'uusi.kasittelija', '--role', 'handler');
+  await page.goto('/henkilosto/');
+  await expect(page).toHaveURL(/\/henkilosto\/kirjaudu$/);
+  await expect(page.getByText('päättynyt')).toHaveCount(0);
+  await page.getByLabel('Käyttäjätunnus').fill('uusi.kasittelija');
+  await page.getByLabel('Salasana').fill(password);
+  await page.getByRole('button', { name: 'Kirjaudu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kaksivaiheisen tunnistautumisen käyttöönotto');
+  await expect(page.getByRole('img', { name: 'QR-koodi todennussovellukselle' })).toBeVisible();
+  await noAxeViolations(page);
+  const secret = ((await page.locator('code.secret').textContent()) ?? '').replace(/\s/g, '');
+  const app = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  await page.getByLabel('Sovelluksen näyttämä koodi').fill('000000');
+  await page.getByRole('button', { name: 'Ota käyttöön ja kirjaudu' }).click();
+  await expect(page.getByRole('alert')).toContainText('Koodi ei täsmännyt');
+  await expect(page.getByRole('alert')).toBeFocused();
+  await page.getByLabel('Sovelluksen näyttämä koodi').fill(app.generate());
+  await page.getByRole('button', { name: 'Ota käyttöön ja kirjaudu' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Varakoodit');
+  await expect(page.locator('ol.recovery-codes li')).toHaveCount(10);
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Jatka henkilöstön sivuille' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pyynnöt');
+  await expect(page.getByText('Kirjautuneena: uusi.kasittelija (käsittelijä)')).toBeVisible();
+  await page.getByRole('button', { name: 'Kirjaudu ulos' }).click();
+});
+
+test('a failed log-in puts the focus on its message', async ({ page }) => {
+  await page.goto('/henkilosto/kirjaudu');
+  await page.getByLabel('Käyttäjätunnus').fill(username);
+  await page.getByLabel('Salasana').fill('väärä salasana tähän');
+  await page.getByLabel('Tunnistuskoodi').fill('123456');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Kirjautuminen ei onnistunut');
+  await expect(page.getByRole('alert')).toBeFocused();
+});
+
 test('staff reject a request with a justification, and the subject is told of the Ombudsman', async ({ page }) => {
   const email = 'hylatty@example.fi';
   const reference = await requestFromSubject(page, email);
   await logIn(page);
   await openRequest(page, reference);
   const reject = page.locator('form.action', { has: page.getByRole('heading', { name: 'Hylkää pyyntö' }) });
+  // An empty reason gets the product's Finnish message (not the browser's bubble), and the focus.
+  await reject.getByRole('button').click();
+  await expect(page.getByRole('alert')).toBeFocused();
+  await expect(page.getByRole('alert')).toContainText('perustelu');
   await reject.getByRole('textbox').fill('Kirjanpitolaki velvoittaa säilyttämään laskut.');
   await reject.getByRole('button').click();
   await expect(page.getByRole('status')).toHaveText('Tallennettu.');
+  await expect(page.getByRole('status')).toBeFocused();
   await expect(page.locator('dl.facts')).toContainText('Hylätty');
   const mail = await waitForMail(outbox, (m) => m.to === email && m.subject === `Pyyntöäsi ${reference} ei voitu toteuttaa`);
   expect(mail.text).toContain('Kirjanpitolaki velvoittaa säilyttämään laskut.');
@@ -121,12 +204,41 @@ test('staff attach a JSON file to an access answer, and the subject downloads it
   expect(createHash('sha256').update(saved).digest('hex')).toBe(sha256);
 });
 
-test('axe finds nothing on the staff pages, and log-out ends the session', async ({ page }) => {
+const staffPaths = (reference: string) => [
+  '/henkilosto/',
+  `/henkilosto/pyynnot/${reference}`,
+  '/henkilosto/markkinointikiellot',
+  '/henkilosto/loki',
+  '/henkilosto/oma-tili',
+  '/henkilosto/kayttajat',
+];
+
+test('staff pages use the width: references on one line at 1280 px, no sideways scrolling of the page at 360 px', async ({ page }) => {
+  const reference = await requestFromSubject(page, 'leveys@example.fi');
+  await logIn(page);
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const path of staffPaths(reference)) {
+      await page.goto(path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+    await page.goto('/henkilosto/');
+    const lines = await page.locator('table.requests a').first().evaluate((a) => a.getClientRects().length);
+    expect(lines, `a reference at ${width} px`).toBe(1);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/henkilosto/');
+  const main = await page.locator('main').boundingBox();
+  expect(main?.width ?? 0).toBeGreaterThan(1000);
+});
+
+test('axe finds nothing on the staff pages in light and dark, and log-out ends the session', async ({ page }) => {
   await page.goto('/henkilosto/kirjaudu');
   await noAxeViolations(page);
   await logIn(page);
   const reference = (await page.locator('table.requests a').first().textContent()) ?? '';
-  for (const path of ['/henkilosto/', `/henkilosto/pyynnot/${reference}`, '/henkilosto/markkinointikiellot', '/henkilosto/loki']) {
+  for (const path of staffPaths(reference)) {
     await page.goto(path);
     await noAxeViolations(page);
   }

@@ -10,7 +10,7 @@ import { deadlineOf, isOpen } from '../../requests/pressure.ts';
 import type { RequestRecord } from '../../requests/record.ts';
 import type { Shell } from '../../shell/index.ts';
 import { staffText } from '../messages.ts';
-import { staffPage } from './frame.ts';
+import { staffPage, type Viewer } from './frame.ts';
 
 const t = staffText.detail;
 const f = staffText.fields;
@@ -21,7 +21,7 @@ export type DetailNotice = { kind: 'error' | 'done'; message: string };
 export function detailPage(
   c: Context,
   shell: Shell,
-  staff: string,
+  staff: Viewer,
   record: RequestRecord,
   now: Date,
   notice?: DetailNotice,
@@ -58,7 +58,9 @@ export function detailPage(
       title,
       staff,
       main: html`<h1>${title}</h1>
-        ${notice ? html`<p class="${notice.kind === 'error' ? 'error' : 'done'}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${notice.message}</p>` : ''}
+        ${notice
+          ? html`<p class="${notice.kind === 'error' ? 'error' : 'done'}" role="${notice.kind === 'error' ? 'alert' : 'status'}" id="tulos" tabindex="-1" autofocus>${notice.message}</p>`
+          : ''}
         ${record.pseudonymisedAt ? html`<p>${t.pseudonymised(day(record.pseudonymisedAt))}</p>` : ''}
         ${due
           ? html`<p class="deadline ${left !== undefined && left < 0 ? 'late' : ''}">
@@ -73,12 +75,12 @@ export function detailPage(
         <h2>${t.actions}</h2>
         ${actions.map((action) => actionForm(record, action, limits))}
         <h2>${t.history}</h2>
-        <table class="history">
+        <div class="table-scroll" role="region" aria-label="${t.history}" tabindex="0"><table class="history">
           <thead><tr><th scope="col">${t.at}</th><th scope="col">${t.actor}</th><th scope="col">${t.event}</th><th scope="col">${t.note}</th></tr></thead>
           <tbody>${[...record.events].reverse().map(
             (e) => html`<tr><td>${formatMoment(e.at)}</td><td>${e.actor}</td><td>${staffText.events[e.action] ?? e.action}</td><td class="text">${e.note ?? ''}</td></tr>`,
           )}</tbody>
-        </table>`,
+        </table></div>`,
     },
     notice?.kind === 'error' ? 422 : 200,
   );
@@ -87,12 +89,12 @@ export function detailPage(
 /** The files sent with the answer; by name as given (made safe when stored), never a path. */
 function fileList(files: StoredFile[]) {
   return html`<h2>${t.files}</h2>
-    <table class="files">
+    <div class="table-scroll" role="region" aria-label="${t.files}" tabindex="0"><table class="files">
       <thead><tr><th scope="col">${t.fileName}</th><th scope="col">${t.fileSize}</th><th scope="col">${t.fileUntil}</th><th scope="col">${t.fileHash}</th></tr></thead>
       <tbody>${files.map(
         (file) => html`<tr><td class="text">${file.name}</td><td>${formatSize(file.bytes)}</td><td>${day(file.expiresAt)}</td><td><code>${file.sha256}</code></td></tr>`,
       )}</tbody>
-    </table>`;
+    </table></div>`;
 }
 
 /** The file input of a completion that may carry files: what it takes is a hint; the server checks each file's content. */
@@ -133,7 +135,8 @@ function actionForm(record: RequestRecord, action: StaffAction, limits: AnswerFi
           <input type="date" id="${id}-until" name="until" required max="${latestExtension(record.dueAt)}" value="${latestExtension(record.dueAt)}" /></div>`
       : html`<input type="hidden" name="until" value="" />`;
   const files = takesFiles(record, action);
-  return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}" ${files ? html`enctype="multipart/form-data"` : ''}>
+  // novalidate: an empty reason gets the product's Finnish message from the server, not the browser's bubble.
+  return html`<form method="post" action="/henkilosto/pyynnot/${record.reference}" class="action" aria-labelledby="${id}" novalidate ${files ? html`enctype="multipart/form-data"` : ''}>
     <h3 id="${id}">${a.title}</h3>
     <input type="hidden" name="action" value="${action}" />
     ${action === 'forward' ? recipientField(id) : ''}${action === 'transfer' ? transferFields(id, record) : ''}${untilField}${textField}${files ? filesField(id, limits) : ''}

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StaffAccounts } from '../../../api/staff/accounts.ts';
 import { hashPassword } from '../../../api/staff/password.ts';
 import { isRunning, startServer, stop, type Child } from '../../fixtures/server.ts';
-import { password } from '../../fixtures/staff.ts';
+import { password, totpCode, totpSecret } from '../../fixtures/staff.ts';
 
 const origin = 'http://localhost:4321';
 let dataDir: string;
@@ -88,13 +88,15 @@ const statusLines = (received: string) => [...received.matchAll(/HTTP\/1\.1 (\d{
 
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tietosuoja-body-'));
-  await new StaffAccounts(dataDir).add('maija', await hashPassword(password, { logN: 10 }), new Date());
+  const accounts = new StaffAccounts(dataDir);
+  await accounts.add('maija', await hashPassword(password, { logN: 10 }), new Date(), 'admin');
+  await accounts.enrolTotp('maija', totpSecret, new Date(), []);
   const result = await startServer(dataDir, { TRUST_PROXY: 'true' });
   assert.ok(isRunning(result), `the server did not start: ${'stderr' in result ? result.stderr : ''}`);
   server = result;
   cookie = '';
   const agent = new Agent();
-  const logIn = await post(agent, '/henkilosto/kirjaudu', new URLSearchParams({ username: 'maija', password }).toString());
+  const logIn = await post(agent, '/henkilosto/kirjaudu', new URLSearchParams({ username: 'maija', password, code: totpCode() }).toString());
   assert.ok('status' in logIn && logIn.status === 303, `log-in: ${JSON.stringify(logIn)}`);
   cookie = String(logIn.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
   agent.destroy();
