@@ -219,3 +219,16 @@ test('every refusal reason has a Finnish name', () => {
   assert.deepEqual(Object.keys(reasonNames).sort(), [...refusalReasons].sort());
   assert.equal(reasonNames.locked, 'estetty toistuvien virheiden vuoksi');
 });
+
+test('after a walk, a grown log is walked on from where it was, and an edit to the part walked before still shows', async () => {
+  const log = new AuditLog(dir);
+  await appendMany(log, 40);
+  assert.deepEqual(await log.verify(), { ok: true, lines: 40 });
+  await appendMany(log, 5, 40);
+  assert.deepEqual(await log.verify(), { ok: true, lines: 45 });
+  // The same length, in place (the same inode): only the digest of the walked part can tell.
+  await rewrite((all) => all.map((line, i) => (i === 10 ? line.replace('"maija"', '"pekka"') : line)));
+  await appendMany(log, 1, 45);
+  const check = await log.verify();
+  assert.ok(!check.ok && check.line === 12 && check.lines === 46, JSON.stringify(check));
+});

@@ -43,7 +43,11 @@ const text = fc.oneof(
   fc.string({ maxLength: 20, unit: 'binary' }),
   fc.constantFrom(tag, `"${tag}`, '%', '%zz', '%E0%A4%A', '../..', '\u0000', '\u202e', 'ä'.repeat(300), '__proto__', 'constructor'),
 );
-const fieldName = fc.oneof(fc.constantFrom('type', 'name', 'email', 'relation', 'token', 'username', 'password', 'action', 'text', 'until', 'details', '__proto__'), fc.string({ maxLength: 10 }));
+const fieldName = fc.oneof(
+  fc.constantFrom('type', 'name', 'email', 'relation', 'token', 'username', 'password', 'code', 'action', 'text', 'until', 'details', 'role', 'current', 'next', 'repeat', '__proto__'),
+  fc.constantFrom('haku', 'sivu', 'jarjestys', 'tila', 'tyyppi', 'tekija', 'tapahtuma'),
+  fc.string({ maxLength: 10 }),
+);
 const json = fc.oneof(
   fc.constantFrom('null', '[]', '[{}]', '1', '"x"', 'true', '{', '{"a":', '', ' ', '{"__proto__":{"x":1}}', `{"type":"erasure","name":"${tag}"}`, '{"token":null}', '{"token":[]}'),
   fc.jsonValue().map((value) => JSON.stringify(value)),
@@ -68,7 +72,7 @@ const otherMethod = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HE
 const cookieHeader = fc.oneof(fc.constant(undefined), fc.constant('__Host-istunto=x'), text.map((c) => `__Host-istunto=${encodeURIComponent(c)}`), text);
 const originHeader = fc.oneof({ weight: 4, arbitrary: fc.constant(origin) }, fc.constant(undefined), fc.constantFrom('null', '', 'http://evil.example', `${origin}/`), text);
 const param = fc.oneof(fc.constant('KEEP'), text.map((s) => encodeURIComponent(s)), fc.constantFrom('..', '%2e%2e', '%', '%zz', '%2F%2Fevil.example', ''));
-const query = fc.oneof(fc.constant(''), fc.array(fc.tuple(fieldName, text), { maxLength: 3 }).map((pairs) => `?${new URLSearchParams(pairs)}`), fc.constantFrom('?%', '?a=%zz', '?tila=__proto__&sivu=-1&viite=%00', `?q=${encodeURIComponent(tag)}`));
+const query = fc.oneof(fc.constant(''), fc.array(fc.tuple(fieldName, text), { maxLength: 3 }).map((pairs) => `?${new URLSearchParams(pairs)}`), fc.constantFrom('?%', '?a=%zz', '?tila=__proto__&sivu=-1&viite=%00', `?q=${encodeURIComponent(tag)}`, '?sivu=99999999999999999999', '?sivu=1e3&haku=%20', `?haku=${encodeURIComponent(tag)}&jarjestys=x`));
 
 test('no generated request to any route answers 5xx, stores anything when refused, or reflects markup', async () => {
   // Each route with its own method (most cases use it, so they reach the handler), and paths no route has.
