@@ -78,6 +78,17 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/** The settings for an operator's command: a mistake is told in Finnish on `err`, and the command then stops. */
+export function commandSettings(env: Record<string, string | undefined>, err: (line: string) => void): Settings | undefined {
+  try {
+    return readSettings(env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    err(`Ympäristön asetuksissa on virhe, joten komentoa ei suoritettu: ${error.message}`);
+    return undefined;
+  }
+}
+
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const result = v.safeParse(Environment, env);
   if (!result.success) {

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readSettings, SettingsError } from '../settings.ts';
+import { commandSettings } from '../settings.ts';
 import { AuditLog } from './index.ts';
 
 export type AuditCommandIo = {
@@ -22,14 +22,9 @@ export async function runAuditCommand(args: string[], io: AuditCommandIo): Promi
     io.err(usage);
     return 2;
   }
-  let dataDir: string;
-  try {
-    ({ dataDir } = readSettings(io.env));
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    io.err(`Ympäristön asetuksissa on virhe, joten komentoa ei suoritettu: ${error.message}`);
-    return 1;
-  }
+  const settings = commandSettings(io.env, io.err);
+  if (!settings) return 1;
+  const { dataDir } = settings;
   const audit = new AuditLog(dataDir);
   if (!(await exists(audit.path))) {
     io.out(`Tapahtumalokia ei ole vielä: tiedostoa ${audit.path} ei ole.`);

@@ -13,7 +13,7 @@
 import { hash } from 'node:crypto';
 import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { takeWriterLock } from '../store/lock.ts';
 
 export const refusalReasons = [
   'wrong_password',
@@ -171,7 +171,8 @@ export class AuditLog {
 
   async #write(entry: AuditEntry): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    await takeLock(this.#lock);
+    // Held by an append of this or another process; one left behind by a process that died is taken over.
+    await takeWriterLock(this.#lock, { staleMs: staleLockMs, retryMs: lockRetryMs });
     try {
       const handle = await open(this.#path, 'a+', 0o600);
       try {
@@ -368,21 +369,6 @@ async function readRange(handle: FileHandle, from: number, to: number): Promise<
     done += bytesRead;
   }
   return bytes;
-}
-
-/** Waits for audit.lock, held by an append of this or another process, taking over one left behind. */
-async function takeLock(path: string): Promise<void> {
-  for (;;) {
-    try {
-      await (await open(path, 'wx', 0o600)).close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = await stat(path).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > staleLockMs) await unlink(path).catch(() => undefined);
-      else await sleep(lockRetryMs);
-    }
-  }
 }
 
 function keyOf({ ino, size, mtimeMs }: FileKey): FileKey {

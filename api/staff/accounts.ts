@@ -5,10 +5,10 @@
  * staff.lock, each change made on the file's current content. Readers read it again whenever it has changed.
  * It holds secrets (hashes and TOTP keys) only, and is 0600.
  */
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { mkdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DurableJSONFile } from '../store/durable-file.ts';
+import { takeWriterLock } from '../store/lock.ts';
 import type { Role } from './roles.ts';
 
 export type StaffAccount = {
@@ -220,16 +220,7 @@ function existing(accounts: StaffAccount[], username: string): StaffAccount {
 
 /** Waits for the writer's lock (another staff command or the server), taking over one that was left behind. */
 async function take(path: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      await (await open(path, 'wx', 0o600)).close();
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = await stat(path).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > staleLockMs) await unlink(path).catch(() => undefined);
-      else await sleep(50);
-    }
+  if (!(await takeWriterLock(path, { staleMs: staleLockMs, retryMs: 50, attempts: 100 }))) {
+    throw new StaffAccountError('Käyttäjätietoja muutetaan juuri toisaalla. Yritä hetken kuluttua uudelleen.');
   }
-  throw new StaffAccountError('Käyttäjätietoja muutetaan juuri toisaalla. Yritä hetken kuluttua uudelleen.');
 }

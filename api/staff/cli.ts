@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditLog } from '../audit/index.ts';
 import { formatInstantDay } from '../requests/messages.ts';
-import { readSettings, SettingsError } from '../settings.ts';
+import { commandSettings } from '../settings.ts';
 import { roleAuditAction, StaffAccountError, StaffAccounts, type StaffAccount } from './accounts.ts';
 import { hashPassword, passwordProblem, usernameProblem } from './password.ts';
 import { isRole, roleNames, roles, type Role } from './roles.ts';
@@ -53,14 +53,9 @@ export async function runStaffCommand(args: string[], io: StaffCommandIo): Promi
     io.err(usage);
     return 2;
   }
-  let dataDir: string;
-  try {
-    ({ dataDir } = readSettings(io.env));
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    io.err(`Ympäristön asetuksissa on virhe, joten komentoa ei suoritettu: ${error.message}`);
-    return 1;
-  }
+  const settings = commandSettings(io.env, io.err);
+  if (!settings) return 1;
+  const { dataDir } = settings;
   const accounts = new StaffAccounts(dataDir);
   const audit = new AuditLog(dataDir);
   const run: Run = { io, accounts, log: (action, username) => audit.append({ actor: 'komento', action, id: username }, io.now()) };

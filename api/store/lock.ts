@@ -1,5 +1,6 @@
 /** The DATA_DIR lock file, db.lock: one server per data directory, so db.json has a single writer. */
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -112,4 +113,24 @@ function isMissing(error: unknown): boolean {
 
 function ignoreMissing(error: unknown): void {
   if (!isMissing(error)) throw error;
+}
+
+/**
+ * A short writer's lock between processes (staff.lock, audit.lock): a file created exclusively, waited for every
+ * `retryMs`, and taken over when older than `staleMs` (left by a process that died mid-write). Resolves false
+ * when `attempts` waits (default: no limit) did not get it.
+ */
+export async function takeWriterLock(path: string, { staleMs, retryMs, attempts = Infinity }: { staleMs: number; retryMs: number; attempts?: number }): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      await (await open(path, 'wx', 0o600)).close();
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > staleMs) await unlink(path).catch(() => undefined);
+      else await sleep(retryMs);
+    }
+  }
+  return false;
 }
