@@ -20,12 +20,21 @@ export function searchRequests(view: Requests, text: string): RequestRecord[] {
   return found;
 }
 
-/** The bans whose address is `text` or holds it, in the order of `ordered` (the view's bans, sorted). */
-export function searchBans(view: ViewOf<typeof marketingBans>, ordered: readonly MarketingBan[], text: string): MarketingBan[] {
+/**
+ * The bans whose address is `text` or holds it, newest first. A part is looked for in the table's own order
+ * (reading 100,000 records in their stored order is several times faster than in a sorted copy's), and only the
+ * matches are sorted.
+ */
+export function searchBans(view: ViewOf<typeof marketingBans>, text: string): MarketingBan[] {
   const email = squeeze(text).toLowerCase();
   const exact = view.get(email);
-  return exact ? [exact] : ordered.filter((ban) => ban.email.includes(email));
+  if (exact) return [exact];
+  const found: MarketingBan[] = [];
+  for (const ban of view.values()) if (ban.email.includes(email)) found.push(ban);
+  return found.sort((a, b) => compare(b.createdAt, a.createdAt) || compare(a.email, b.email));
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** " Maija@Example.FI " → "Maija@Example.FI": no white space anywhere. */
 function squeeze(text: string): string {

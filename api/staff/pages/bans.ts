@@ -20,8 +20,7 @@ type Bans = ViewOf<typeof marketingBans>;
 
 export function bansPage(c: Context, shell: Shell, viewer: Viewer, view: Bans) {
   const search = c.req.query('haku')?.trim().slice(0, 254) || undefined;
-  const newest = newestFirst(view);
-  const shown = search === undefined ? newest : searchBans(view, newest, search);
+  const shown = search === undefined ? newestFirst(view) : searchBans(view, search);
   const page = pageOf(c.req.query('sivu'), shown.length);
   return staffPage(c, shell, {
     title: t.title,
