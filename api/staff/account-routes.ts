@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { bodies, readBody } from '../body/index.ts';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
-import type { StaffAccounts } from './accounts.ts';
+import { roleAuditAction, type StaffAccounts } from './accounts.ts';
 import { setSessionCookie, type StaffEnv } from './auth.ts';
 import { BusyError, type HashQueue } from './hash-queue.ts';
 import { staffText } from './messages.ts';
@@ -131,7 +131,7 @@ export function accountRoutes({ store, accounts, audit, shell, now, address, has
       const role = field('role');
       if (!isRole(role)) return review(c, { kind: 'error', message: u.unknownRole });
       await accounts.setRole(username, role);
-      await log(c, `staff_role_${role}`, username);
+      await log(c, roleAuditAction(role), username);
       return review(c, { kind: 'done', message: u.roleChanged(username, roleNames[role].toLowerCase()) });
     }
     if (action === 'disable') {
