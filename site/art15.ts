@@ -1,11 +1,13 @@
 /**
  * The notice's sections that answer an access request (api/requests/art15.ts names them), read from its MDX
- * for site/pages/[art15].json.ts. Only what the notice's text uses is understood (paragraphs, bullet lists,
- * bold, links); anything else in a quoted section stops the build, so the answer never drifts from the page.
+ * for site/pages/[art15].json.ts, with the controller's contact from its frontmatter. Only what the notice's
+ * text uses is understood (paragraphs, bullet lists, bold, links); anything else in a quoted section stops the
+ * build, so the answer never drifts from the page.
  */
 import * as v from 'valibot';
-import { art15Items, art15Schema, type Art15, type Art15Block, type Art15Run } from '../api/requests/art15.ts';
+import { art15Items, art15Schema, builtSchema, type Art15, type Art15Block, type Art15Run, type Built, type Controller } from '../api/requests/art15.ts';
 import { isoDate } from './format.ts';
+import type { RequestType } from '../api/requests/types.ts';
 
 /** Components that only lead elsewhere on the site (the rights cards): not part of the quoted text. */
 const navigation = new Set(['Oikeudet']);
@@ -141,4 +143,9 @@ export function art15Answer(body: string, updated: Date): Art15 {
     return { key: item.key, section: item.section, blocks };
   });
   return v.parse(art15Schema, { updated: isoDate(updated), items });
+}
+
+/** dist/_art15.json: the answer, whom the mails and the subject's pages name as the contact, and the rights' titles. */
+export function art15Json(body: string, updated: Date, { name, email, phone }: Controller, rights: Partial<Record<RequestType, string>>): Built {
+  return v.parse(builtSchema, { answer: art15Answer(body, updated), controller: { name, email, phone }, rights });
 }

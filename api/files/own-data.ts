@@ -40,7 +40,7 @@ export function ownData(email: string, records: readonly RequestRecord[], ban: M
     koottu: now.toISOString(),
     sähköpostiosoite: email,
     pyynnöt: [...records].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(request),
-    suoramarkkinointikielto: ban ? { sähköpostiosoite: ban.email, voimassa_alkaen: ban.createdAt } : null,
+    suoramarkkinointikielto: ban ? { sähköpostiosoite: ban.email, puhelinnumerot: ban.phones ?? [], voimassa_alkaen: ban.createdAt } : null,
   };
   return new TextEncoder().encode(`${JSON.stringify(data, null, 2)}\n`);
 }

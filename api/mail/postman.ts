@@ -1,8 +1,10 @@
 /**
  * Delivers the mails queued in the store, in the background: no answer waits for the mail server. A job leaves the queue only once the mail server has taken the
  * message; a failure keeps it for a later attempt. Links need a token, and only token hashes are stored,
- * so a retry mints a fresh token (the earlier link never arrived) and stores its hash first.
+ * so a retry mints a fresh token (the earlier link never arrived) and stores its hash first. Mails to a
+ * subject or an organisation carry the controller's contact, as the built site has it (see templates.ts).
  */
+import { builtController, type Controller } from '../requests/art15.ts';
 import { requests } from '../requests/collections.ts';
 import { hashToken, newToken } from '../requests/tokens.ts';
 import type { Store } from '../store/store.ts';
@@ -31,6 +33,8 @@ export type PostmanOptions = {
   /** Where new confirmed requests are announced (STAFF_NOTIFY_TO); unset, nobody is. */
   staffNotifyTo?: string | undefined;
   now: () => Date;
+  /** Who signs the mails and gets the answers; by default the controller of the served site's notice. */
+  controller?: () => Controller;
   log?: (line: string) => void;
 };
 
@@ -48,7 +52,7 @@ export const mailsPerSecond = 20;
  */
 const maxWaiting = 1_000;
 
-export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, log = console.error }: PostmanOptions): Postman {
+export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, controller = builtController, log = console.error }: PostmanOptions): Postman {
   const waiting: { jobId: string; token: string | undefined }[] = [];
   /** Jobs waiting or under way, so none is sent twice at once. */
   const queued = new Set<string>();
@@ -64,29 +68,30 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, lo
     const record = store.view(requests).get(job.requestId);
     if (!record) return undefined;
     const to = record.subject.email;
+    const from = controller();
     switch (job.kind) {
       case 'ban_receipt':
-        return { to, mail: banReceiptMail(record) };
+        return { to, mail: banReceiptMail(record, from) };
       case 'confirm': {
         if (record.confirmedAt) return undefined;
         const fresh = token ?? (await rekey(record.id, 'confirmTokenHash'));
-        return { to, mail: confirmMail(record, link('/pyynto/vahvista/', fresh)) };
+        return { to, mail: confirmMail(record, link('/pyynto/vahvista/', fresh), from) };
       }
       case 'confirmed': {
         const fresh = token ?? (await rekey(record.id, 'statusTokenHash'));
-        return { to, mail: confirmedMail(record, link('/pyynto/tila/', fresh)) };
+        return { to, mail: confirmedMail(record, link('/pyynto/tila/', fresh), from) };
       }
       case 'extended':
-        return { to, mail: extendedMail(record) };
+        return { to, mail: extendedMail(record, from) };
       case 'decided':
-        return { to, mail: decisionMail(record) };
+        return { to, mail: decisionMail(record, from) };
       case 'staff_notify':
         return staffNotifyTo ? { to: staffNotifyTo, mail: staffNotifyMail(record, link('/henkilosto/pyynnot/', record.reference)) } : undefined;
       case 'transferred':
-        return { to, mail: transferMail(record) };
+        return { to, mail: transferMail(record, from) };
       case 'organisation': {
         const organisation = record.decision?.forwardedTo;
-        return organisation ? { to: organisation, mail: organisationMail(record) } : undefined;
+        return organisation ? { to: organisation, mail: organisationMail(record, from) } : undefined;
       }
     }
   }

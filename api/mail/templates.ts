@@ -1,95 +1,114 @@
-/** The Finnish e-mails to a data subject and to staff. They carry links, the reference and staff's words, never the subject's own text. */
-import { art15Text, builtArt15, type Art15 } from '../requests/art15.ts';
-import { art15Texts, formatDay, typeNames } from '../requests/messages.ts';
-import type { RequestRecord } from '../requests/record.ts';
+/**
+ * The Finnish e-mails to a data subject, to an organisation and to staff. They carry links, the reference and
+ * staff's words, never the subject's own text. A mail to a subject or an organisation is signed with the
+ * controller's contact from the notice, and answers to it go there (Reply-To).
+ */
+import { art15Text, builtArt15, type Art15, type Controller } from '../requests/art15.ts';
+import {
+  art15Texts,
+  dateLabels,
+  deadlineTexts,
+  formatDay,
+  formatInstantDay as day,
+  remedies,
+  requestedTo,
+  typeNames,
+} from '../requests/messages.ts';
+import { confirmationDays, type RequestRecord } from '../requests/record.ts';
 
-export type MailText = { subject: string; text: string };
+export type MailText = { subject: string; text: string; replyTo?: string };
 
-const signature = `Ystävällisin terveisin
-Alfasoft Oy, Opinaika
-info@alfasoft.fi`;
-
-const organisationNote = (record: RequestRecord) =>
-  record.subject.relation === 'organisation'
-    ? `\nKäytät Opinaika-palvelua organisaation kautta, joten tietojesi rekisterinpitäjä on organisaatiosi. Välitämme pyyntösi sille ja autamme sitä vastaamaan.\n`
-    : '';
-
-export function confirmMail(record: RequestRecord, link: string): MailText {
+/** A mail from the controller: greeted, signed with its name, address and phone, and answered to its address. */
+function fromController(controller: Controller, subject: string, body: string): MailText {
   return {
-    subject: 'Vahvista tietosuojapyyntösi',
-    text: `Hei,
-
-olemme vastaanottaneet Opinaika-palvelun tietosuojasivulla tehdyn pyynnön (${typeNames[record.type]}).
-
-Vahvista pyyntö avaamalla linkki ja painamalla avautuvalla sivulla Vahvista pyyntö -painiketta:
-
-${link}
-
-Linkki on voimassa 7 päivää. Käsittelemme pyynnön vasta, kun se on vahvistettu. Näin varmistamme, että pyyntö tulee tämän sähköpostiosoitteen omistajalta.
-
-Jos et tehnyt pyyntöä, voit jättää tämän viestin huomiotta. Vahvistamaton pyyntö vanhenee itsestään.
-
-${signature}
-`,
+    subject,
+    text: `Hei,\n\n${body}\n\nYstävällisin terveisin\n${controller.name}, Opinaika\n${controller.email}\npuh. ${controller.phone}\n`,
+    replyTo: controller.email,
   };
 }
 
-export function confirmedMail(record: RequestRecord, link: string): MailText {
-  const due = record.dueAt ? `\nVastaamme viimeistään ${formatDay(record.dueAt)}.\n` : '';
-  return {
-    subject: `Pyyntösi ${record.reference} on vahvistettu`,
-    text: `Hei,
+const organisationNote = (record: RequestRecord) =>
+  record.subject.relation === 'organisation'
+    ? `\n\nKäytät Opinaika-palvelua organisaation kautta, joten tietojesi rekisterinpitäjä on organisaatiosi. Välitämme pyyntösi sille ja autamme sitä vastaamaan.`
+    : '';
 
-kiitos, pyyntösi (${typeNames[record.type]}) on vahvistettu ja otettu käsittelyyn.
+/** What was asked, with the reference, to follow "pyyntösi": "poistaa tietosi Opinaika-palvelusta (viitenumero TS-2026-00001)". */
+const asked = (record: RequestRecord) => `${requestedTo[record.type]} (viitenumero ${record.reference})`;
+
+/** The three ways to take a decision further (GDPR Art. 77–79). */
+const remediesText = `${remedies.heading}:
+
+• ${remedies.complaint} ${remedies.complaintSite}.
+• ${remedies.appeal}
+• ${remedies.action}`;
+
+export function confirmMail(record: RequestRecord, link: string, controller: Controller): MailText {
+  return fromController(
+    controller,
+    'Vahvista tietosuojapyyntösi',
+    `saimme ${day(record.createdAt)} pyyntösi ${requestedTo[record.type]}. Pyynnön viitenumero on ${record.reference}.
+
+Vahvista vielä, että pyyntö on sinun: avaa alla oleva linkki ja paina avautuvalla sivulla Vahvista pyyntö -painiketta.
+
+${link}
+
+Linkki on voimassa ${confirmationDays} päivää. Käsittelemme pyynnön vasta, kun se on vahvistettu. Näin varmistamme, että pyynnön on tehnyt tämän sähköpostiosoitteen haltija.
+
+Jos et tehnyt pyyntöä, voit jättää tämän viestin huomiotta. Vahvistamaton pyyntö poistuu itsestään.`,
+  );
+}
+
+export function confirmedMail(record: RequestRecord, link: string, controller: Controller): MailText {
+  const due = record.dueAt ? `\n\n${deadlineTexts.due(formatDay(record.dueAt))} ${deadlineTexts.extensionPossible}` : '';
+  return fromController(
+    controller,
+    `Pyyntösi ${record.reference} on vahvistettu`,
+    `kiitos, vahvistit pyyntösi ${requestedTo[record.type]}. Olemme ottaneet sen käsittelyyn.
 
 Viitenumero: ${record.reference}
-${due}${organisationNote(record)}
+${dateLabels.arrived}: ${day(record.createdAt)}
+${dateLabels.confirmed}: ${day(record.confirmedAt)}${due}${organisationNote(record)}
+
 Voit seurata pyyntösi käsittelyä tästä linkistä:
 
 ${link}
 
-Linkki on henkilökohtainen: älä jaa sitä muille.
-
-${signature}
-`,
-  };
+Linkki on henkilökohtainen: älä jaa sitä muille. Jos haluat kysyä pyynnöstäsi, vastaa tähän viestiin.`,
+  );
 }
 
-export function banReceiptMail(record: RequestRecord): MailText {
-  return {
-    subject: 'Suoramarkkinointikielto on kirjattu',
-    text: `Hei,
+/** Names what was recorded: the address, the phone number when one was given, and the channels the ban covers. */
+export function banReceiptMail(record: RequestRecord, controller: Controller): MailText {
+  const { email, phone } = record.subject;
+  return fromController(
+    controller,
+    'Suoramarkkinointikielto on kirjattu',
+    `kirjasimme suoramarkkinointikieltosi, ja se on voimassa heti. Emme käytä näitä tietojasi suoramarkkinointiin:
 
-olemme kirjanneet tälle sähköpostiosoitteelle suoramarkkinointikiellon. Kielto on voimassa heti: emme käytä tietojasi suoramarkkinointiin.
+Sähköpostiosoite: ${email}${phone ? `\nPuhelinnumero: ${phone}` : ''}
+
+Kielto koskee ${phone ? 'sähköpostia, puheluita ja tekstiviestejä' : 'sähköpostia'}.
 
 Viitenumero: ${record.reference}
 
-Jos et itse tehnyt kieltoa tai haluat kysyä siitä, vastaa osoitteeseen info@alfasoft.fi.
-
-${signature}
-`,
-  };
+Jos et itse tehnyt kieltoa tai haluat kysyä siitä, vastaa tähän viestiin.`,
+  );
 }
 
-export function extendedMail(record: RequestRecord): MailText {
-  const extension = record.extension;
-  return {
-    subject: `Pyyntösi ${record.reference} käsittelyaikaa on pidennetty`,
-    text: `Hei,
-
-pyyntösi (${typeNames[record.type]}, viitenumero ${record.reference}) käsittely vie tavallista kauemmin. Olemme pidentäneet määräaikaa, ja vastaamme viimeistään ${extension ? formatDay(extension.until) : ''}.
+export function extendedMail(record: RequestRecord, controller: Controller): MailText {
+  const until = record.extension ? formatDay(record.extension.until) : '';
+  const first = record.dueAt ? ` Alkuperäinen määräaika oli ${formatDay(record.dueAt)}, kuukausi siitä, kun pyyntösi saapui (${day(record.createdAt)}).` : '';
+  return fromController(
+    controller,
+    `Pyyntösi ${record.reference} käsittelyaikaa on pidennetty`,
+    `käsittelemme yhä pyyntöäsi ${asked(record)}, mutta se vie tavallista kauemmin. Siksi pidennämme määräaikaa: vastaamme viimeistään ${until}.${first}
 
 Perustelu:
-${extension?.reason ?? ''}
+${record.extension?.reason ?? ''}
 
-Tietosuoja-asetuksen mukaan määräaikaa voi pidentää enintään kahdella kuukaudella, jos pyyntö on monimutkainen tai pyyntöjä on paljon.
-
-${signature}
-`,
-  };
+Tietosuoja-asetuksen mukaan määräaikaa voi pidentää enintään kahdella kuukaudella, jos pyyntö on monimutkainen tai pyyntöjä on paljon.`,
+  );
 }
-
-const complaint = `Jos olet ratkaisusta eri mieltä, sinulla on oikeus tehdä valitus tietosuojavaltuutetulle. Valitus tehdään tietosuojavaltuutetun toimiston verkkosivuilla osoitteessa https://tietosuoja.fi. Sinulla on myös oikeus hakea muutosta tuomioistuimessa.`;
 
 /**
  * A completed access request is answered with the Art. 15(1) information, the notice's own words, and told
@@ -102,37 +121,44 @@ function accessInformation(record: RequestRecord, art15: () => Art15 | undefined
 }
 
 /** `art15` is the notice's answer to an access request; by default the one the served site was built with. */
-export function decisionMail(record: RequestRecord, art15: () => Art15 | undefined = builtArt15): MailText {
+export function decisionMail(record: RequestRecord, controller: Controller, art15: () => Art15 | undefined = builtArt15): MailText {
   const reason = record.decision?.reason ?? '';
-  const about = `(${typeNames[record.type]}, viitenumero ${record.reference})`;
   switch (record.decision?.outcome) {
     case 'rejected':
-      return {
-        subject: `Pyyntöäsi ${record.reference} ei voitu toteuttaa`,
-        text: `Hei,\n\nemme voi toteuttaa pyyntöäsi ${about}.\n\nPerustelu:\n${reason}\n\n${complaint}\n\n${signature}\n`,
-      };
-    case 'forwarded':
-      return {
-        subject: `Pyyntösi ${record.reference} on välitetty rekisterinpitäjälle`,
-        text: `Hei,\n\nkäytät Opinaika-palvelua organisaation kautta${record.subject.organisation ? ` (${record.subject.organisation})` : ''}, joten tietojesi rekisterinpitäjä on organisaatio. Olemme välittäneet pyyntösi ${about} sille${record.decision.forwardedTo ? ` osoitteeseen ${record.decision.forwardedTo}` : ''}, ja se vastaa sinulle. Autamme organisaatiota vastaamaan.\n${reason ? `\n${reason}\n` : ''}\n${signature}\n`,
-      };
+      return fromController(
+        controller,
+        `Pyyntöäsi ${record.reference} ei voitu toteuttaa`,
+        `emme voi toteuttaa pyyntöäsi ${asked(record)}.\n\nPerustelu:\n${reason}\n\n${remediesText}\n\nJos haluat kysyä ratkaisusta, vastaa tähän viestiin.`,
+      );
+    case 'forwarded': {
+      const organisation = record.subject.organisation ? ` (${record.subject.organisation})` : '';
+      const address = record.decision.forwardedTo ? ` osoitteeseen ${record.decision.forwardedTo}` : '';
+      return fromController(
+        controller,
+        `Pyyntösi ${record.reference} on välitetty rekisterinpitäjälle`,
+        `käytät Opinaika-palvelua organisaation kautta${organisation}, joten tietojesi rekisterinpitäjä on organisaatio. Olemme välittäneet pyyntösi ${asked(record)} sille${address}, ja se vastaa sinulle. Autamme organisaatiota vastaamaan.${reason ? `\n\n${reason}` : ''}`,
+      );
+    }
     default:
-      return {
-        subject: `Pyyntösi ${record.reference} on käsitelty`,
-        text: `Hei,\n\npyyntösi ${about} on käsitelty.\n\n${reason}\n\n${accessInformation(record, art15)}${complaint}\n\n${signature}\n`,
-      };
+      return fromController(
+        controller,
+        `Pyyntösi ${record.reference} on käsitelty`,
+        `olemme käsitelleet pyyntösi ${asked(record)}.\n\n${reason}\n\n${accessInformation(record, art15)}${remediesText}`,
+      );
   }
 }
 
 /**
- * To the organisation a request was forwarded to (it is the controller; Alfasoft Oy is its processor): the
- * reference, the type, who asked and how to reach them, and what they asked, and nothing more.
+ * To the organisation a request was forwarded to (it is the controller; we are its processor): the
+ * reference, the type, when it arrived, who asked and how to reach them, and what they asked, and nothing more.
  */
-export function organisationMail(record: RequestRecord): MailText {
+export function organisationMail(record: RequestRecord, controller: Controller): MailText {
   const { name, email, phone, organisation, username } = record.subject;
   const lines = [
     ['Viitenumero', record.reference],
     ['Pyyntö', typeNames[record.type]],
+    [dateLabels.arrived, day(record.createdAt)],
+    [dateLabels.confirmed, day(record.confirmedAt)],
     ['Pyytäjä', name],
     ['Sähköposti', email],
     ['Puhelin', phone],
@@ -144,24 +170,25 @@ export function organisationMail(record: RequestRecord): MailText {
     ['Vastaanottaja siirrolle', record.recipient],
     ['Lisätiedot', record.details],
   ].filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '');
-  return {
-    subject: `Tietosuojapyyntö ${record.reference} välitetään teille rekisterinpitäjänä`,
-    text:
-      `Hei,\n\nOpinaika-palvelun käyttäjä on tehnyt tietosuojapyynnön, joka koskee tietoja, joiden rekisterinpitäjä organisaationne on. ` +
-      `Alfasoft Oy käsittelee tietoja puolestanne ja välittää pyynnön teille vastattavaksi. Pyytäjälle on kerrottu, että vastaatte hänelle.\n\n` +
+  return fromController(
+    controller,
+    `Tietosuojapyyntö ${record.reference} välitetään teille rekisterinpitäjänä`,
+    `Opinaika-palvelun käyttäjä on tehnyt tietosuojapyynnön, joka koskee tietoja, joiden rekisterinpitäjä organisaationne on. ` +
+      `${controller.name} käsittelee tietoja puolestanne ja välittää pyynnön teille vastattavaksi. Pyytäjälle on kerrottu, että vastaatte hänelle.\n\n` +
       `${lines.map(([label, value]) => `${label}: ${value}`).join('\n')}\n\n` +
-      `Vastatkaa pyyntöön kuukauden kuluessa sen saapumisesta (EU:n tietosuoja-asetuksen 12 artikla). Autamme mielellämme tietojen koonnissa: info@alfasoft.fi.\n\n${signature}\n`,
-  };
+      `Vastatkaa pyyntöön viimeistään kuukauden kuluessa siitä, kun se saapui (EU:n tietosuoja-asetuksen 12 artiklan 3 kohta). Autamme mielellämme tietojen koonnissa: vastatkaa tähän viestiin.`,
+  );
 }
 
 /** To the subject: their data was sent to the provider they named, on which day, what and how. */
-export function transferMail(record: RequestRecord): MailText {
+export function transferMail(record: RequestRecord, controller: Controller): MailText {
   const last = record.transfers?.at(-1);
   const details = last ? `Vastaanottaja: ${last.to}\nPäivä: ${formatDay(last.on)}\nSiirretyt tiedot: ${last.what}\nTapa: ${last.how}` : '';
-  return {
-    subject: `Tietosi on siirretty (${record.reference})`,
-    text: `Hei,\n\nolemme siirtäneet tietosi siirto-oikeutta koskevan pyyntösi (viitenumero ${record.reference}) mukaisesti.\n\n${details}\n\nSiirto näkyy myös pyyntösi tilasivulla. Jos siirrossa on jotain vialla, vastaa tähän viestiin tai kirjoita osoitteeseen info@alfasoft.fi.\n\n${signature}\n`,
-  };
+  return fromController(
+    controller,
+    `Tietosi on siirretty (${record.reference})`,
+    `olemme siirtäneet tietosi toiselle palveluntarjoajalle, kuten pyysit (viitenumero ${record.reference}).\n\n${details}\n\nSiirto näkyy myös pyyntösi tilasivulla. Jos siirrossa on jotain vialla, vastaa tähän viestiin.`,
+  );
 }
 
 /** To STAFF_NOTIFY_TO: the reference and the link only, no personal data. */

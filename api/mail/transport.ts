@@ -1,7 +1,8 @@
 /**
  * Sends a plain-text mail: over SMTP when a server is set, otherwise as an .eml file in the outbox, for
- * development. Logs never carry the recipient, the subject or the text: only the file name and the links.
- * SMTP to another machine is always over verified TLS (see transportOptions).
+ * development. A mail with `replyTo` is answered there (Reply-To) rather than to MAIL_FROM. Logs never carry
+ * the recipient, the subject or the text: only the file name and the links. SMTP to another machine is always
+ * over verified TLS (see transportOptions).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { SettingsError } from '../settings.ts';
 
-export type Mail = { to: string; subject: string; text: string };
+/** `replyTo`: where answers go (the controller's contact address); unset, to the sender. */
+export type Mail = { to: string; subject: string; text: string; replyTo?: string };
 export type Mailer = { send(mail: Mail): Promise<void>; close(): void };
 
 export type MailerOptions = {
@@ -29,6 +31,7 @@ export function createMailer({ smtpUrl, outboxDir, from, log = console.log }: Ma
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
     headers: { 'Auto-Submitted': 'auto-generated' },
   });
 

@@ -2,7 +2,8 @@
  * The Art. 15(1) information (with Art. 15(2) on transfers) in the answer to a completed access request, taken
  * from the published notice at build time so it never disagrees with it: which notice section answers each
  * item, the built file dist/_art15.json (site/pages/[art15].json.ts writes it), and the answer as plain text
- * for the mail and as HTML for the status page.
+ * for the mail and as HTML for the status page. The same file carries the controller's contact from the
+ * notice's frontmatter, which the mails and the subject's pages give: the server never reads content/.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import * as v from 'valibot';
 import { art15Texts, formatDay } from './messages.ts';
+import { requestTypes, type RequestType } from './types.ts';
 
 type Selector<Key> = {
   key: Key;
@@ -55,7 +57,7 @@ const run = v.strictObject({
 const runs = v.pipe(v.array(run), v.minLength(1));
 const block = v.union([v.strictObject({ paragraph: runs }), v.strictObject({ list: v.pipe(v.array(runs), v.minLength(1)) })]);
 
-/** dist/_art15.json: the notice's date and each item's blocks, every item once, in order. */
+/** The answer: the notice's date and each item's blocks, every item once, in order. */
 export const art15Schema = v.pipe(
   v.strictObject({
     updated: v.pipe(v.string(), v.isoDate()),
@@ -69,10 +71,31 @@ export type Art15Item = Art15['items'][number];
 export type Art15Block = Art15Item['blocks'][number];
 export type Art15Run = v.InferOutput<typeof run>;
 
+const filled = v.pipe(v.string(), v.trim(), v.minLength(1));
+
+/** Whom the subject writes or calls: the controller as the notice's frontmatter names it. */
+export const controllerSchema = v.strictObject({ name: filled, email: v.pipe(v.string(), v.email()), phone: filled });
+
+export type Controller = v.InferOutput<typeof controllerSchema>;
+
+/** Each type's rights page title as the editors wrote it (the page a failed plain post names). */
+export const rightTitlesSchema = v.record(v.picklist(requestTypes), filled);
+
+/** dist/_art15.json: the answer, the controller's contact, and the rights pages' titles. */
+export const builtSchema = v.strictObject({ answer: art15Schema, controller: controllerSchema, rights: rightTitlesSchema });
+
+export type Built = v.InferOutput<typeof builtSchema>;
+
+/**
+ * The contact when the site was built without the file: the notice's own when this was written (a test holds
+ * them together), so a mail still says whom to reach.
+ */
+export const fallbackController: Controller = { name: 'Alfasoft Oy', email: 'info@alfasoft.fi', phone: '08 5349 300' };
+
 export const art15File = '_art15.json';
 
-/** The answer built into distDir; undefined when the site was built without it. A damaged file stops the start, like the shell. */
-export function loadArt15(distDir: string): Art15 | undefined {
+/** The file built into distDir; undefined when the site was built without it. A damaged file stops the start, like the shell. */
+export function loadBuilt(distDir: string): Built | undefined {
   const file = join(distDir, art15File);
   let text: string;
   try {
@@ -81,31 +104,50 @@ export function loadArt15(distDir: string): Art15 | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let parsed: v.SafeParseResult<typeof art15Schema> | undefined;
+  let parsed: v.SafeParseResult<typeof builtSchema> | undefined;
   try {
-    parsed = v.safeParse(art15Schema, JSON.parse(text));
+    parsed = v.safeParse(builtSchema, JSON.parse(text));
   } catch {
     // Not JSON: reported below like any other shape.
   }
-  if (!parsed?.success) throw new Error(`${file} does not hold the Art. 15 answer: rebuild the site.`);
+  if (!parsed?.success) throw new Error(`${file} does not hold the Art. 15 answer, the controller's contact and the rights' titles: rebuild the site.`);
   return parsed.output;
 }
 
-const siteDist = fileURLToPath(new URL('../../dist', import.meta.url));
-let built: { answer: Art15 | undefined } | undefined;
+/** The answer built into distDir; undefined when the site was built without it. */
+export function loadArt15(distDir: string): Art15 | undefined {
+  return loadBuilt(distDir)?.answer;
+}
 
-/**
- * The answer of the site the server serves (dist/ beside api/, as api/main.ts has it), read on first use.
- * Missing (a site built before it existed), the answers point to the notice instead and the server says so once.
- */
-export function builtArt15(): Art15 | undefined {
+const siteDist = fileURLToPath(new URL('../../dist', import.meta.url));
+let built: { file: Built | undefined } | undefined;
+
+/** The file of the site the server serves (dist/ beside api/, as api/main.ts has it), read on first use; missing, the server says so once. */
+function builtFile(): Built | undefined {
   if (!built) {
-    built = { answer: loadArt15(siteDist) };
-    if (!built.answer) {
-      console.warn(`tietosuoja: dist/${art15File} is missing, so access answers point to the notice instead of quoting it: rebuild the site (npm run build)`);
+    built = { file: loadBuilt(siteDist) };
+    if (!built.file) {
+      console.warn(
+        `tietosuoja: dist/${art15File} is missing, so access answers point to the notice instead of quoting it and mails give the contact the server was written with: rebuild the site (npm run build)`,
+      );
     }
   }
-  return built.answer;
+  return built.file;
+}
+
+/** The answer of the site the server serves; missing (a site built before it existed), the answers point to the notice instead. */
+export function builtArt15(): Art15 | undefined {
+  return builtFile()?.answer;
+}
+
+/** The title of a type's rights page in the site the server serves; undefined when the site was built without it. */
+export function builtRightTitle(type: RequestType): string | undefined {
+  return builtFile()?.rights[type];
+}
+
+/** The controller's contact of the site the server serves, or the fallback. */
+export function builtController(): Controller {
+  return builtFile()?.controller ?? fallbackController;
 }
 
 const plain = (line: readonly Art15Run[]) => line.map((part) => part.text).join('');

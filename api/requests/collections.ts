@@ -25,7 +25,11 @@ export const requests = collection('requests', {
 
 export type Requests = ViewOf<typeof requests>;
 
-/** In force from the moment it is recorded; one per address (already lower-cased by the schema). */
-export type MarketingBan = { email: string; createdAt: string; requestId: string };
+/**
+ * In force from the moment it is recorded; one per address (already lower-cased by the schema), the address its
+ * key. `phones` (E.164), the numbers the subject gave with it, are banned too: a later ban of the address with
+ * another number adds it.
+ */
+export type MarketingBan = { email: string; phones?: string[]; createdAt: string; requestId: string };
 
 export const marketingBans = collection('marketingBans', { key: (ban: MarketingBan) => ban.email });

@@ -1,7 +1,8 @@
 /**
- * The legal deadline (GDPR Art. 12(3)): one month from confirmation on the Finnish calendar, the same date
- * next month or that month's last day when the date does not exist (31 January → 28/29 February).
- * An extension adds at most two further months to the first deadline.
+ * The legal deadline (GDPR Art. 12(3)): one month from the day the request arrived on the Finnish calendar,
+ * however late in its week it was confirmed (the conservative reading: the month runs from receipt of the
+ * request); the same date next month or that month's last day when the date does not exist (31 January →
+ * 28/29 February). An extension adds at most two further months to the first deadline.
  */
 
 /** A calendar date as YYYY-MM-DD. */
@@ -22,8 +23,9 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return target.toISOString().slice(0, 10);
 }
 
-export function dueDate(confirmedAt: Date): CalendarDate {
-  return addMonths(finnishDate(confirmedAt), 1);
+/** The first deadline of a request that arrived at `receivedAt` (its createdAt). */
+export function dueDate(receivedAt: Date): CalendarDate {
+  return addMonths(finnishDate(receivedAt), 1);
 }
 
 /** The latest date an extension may reach: two months past the first deadline. */

@@ -48,8 +48,9 @@ export function receive(tx: Tx, input: RequestInput, now: Date, confirmToken: st
 
 /**
  * Stores a valid submission with the mail it owes, whatever came before: `receive` decides whether it may.
- * A marketing ban is in force at once, one entry per address however often it is sent; every other request
- * waits for its confirmation link, which `confirmToken` opens.
+ * A marketing ban is in force at once, one entry per address however often it is sent (the phone of a later one
+ * is added to it: a ban only ever grows, so nobody can lift one by sending another); every other request waits for its
+ * confirmation link, which `confirmToken` opens.
  */
 export function submit(tx: Tx, input: RequestInput, now: Date, confirmToken: string): Submitted {
   const record = file(tx, input, now, confirmToken);
@@ -62,8 +63,13 @@ function file(tx: Tx, input: RequestInput, now: Date, confirmToken: string | und
   const table = tx.table(requests);
   const record = newRecord(input, { id: crypto.randomUUID(), reference: nextReference(table, now) }, now);
   if (input.type === 'marketing_ban') {
+    // The ban's request keeps what the ban was recorded for: the address (newRecord) and the phone, if given.
+    if (input.phone) record.subject.phone = input.phone;
     const bans = tx.table(marketingBans);
-    if (!bans.get(input.email)) bans.put({ email: input.email, createdAt: now.toISOString(), requestId: record.id });
+    const ban = bans.get(input.email);
+    const phones = input.phone ? [input.phone] : [];
+    if (!ban) bans.put({ email: input.email, ...(phones.length ? { phones } : {}), createdAt: now.toISOString(), requestId: record.id });
+    else if (input.phone && !ban.phones?.includes(input.phone)) bans.put({ ...ban, phones: [...(ban.phones ?? []), input.phone] });
     record.events.push({ at: now.toISOString(), actor: 'järjestelmä', action: 'ban_recorded' });
   } else if (confirmToken !== undefined) {
     record.confirmTokenHash = hashToken(confirmToken);
@@ -84,7 +90,10 @@ export type Confirmation =
   | { outcome: 'expired' }
   | { outcome: 'unknown' };
 
-/** Confirms the request the link belongs to: the clock starts, and the status link is mailed. */
+/**
+ * Confirms the request the link belongs to: it is taken up, with the deadline that has run since it arrived
+ * (deadline.ts), and the status link is mailed.
+ */
 export function confirm(tx: Tx, confirmToken: string, now: Date, statusToken: string): Confirmation {
   const table = tx.table(requests);
   const record = table.find('confirmToken', hashToken(confirmToken));
@@ -97,7 +106,7 @@ export function confirm(tx: Tx, confirmToken: string, now: Date, statusToken: st
     ...rest,
     status: 'received',
     confirmedAt: at,
-    dueAt: dueDate(now),
+    dueAt: dueDate(new Date(record.createdAt)),
     statusTokenHash: hashToken(statusToken),
     events: [...record.events, { at, actor: 'rekisteröity', action: 'confirmed' }],
   });

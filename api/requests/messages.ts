@@ -3,19 +3,22 @@ import type { Art15Key } from './art15.ts';
 import { finnishDate } from './deadline.ts';
 import type { RequestType } from './types.ts';
 
-/** Labels and hints of the form fields, by field name. */
+/**
+ * Labels and hints of the form fields, by field name. Whether a field is required comes from the schema: the
+ * form marks each label "(pakollinen)" or "(vapaaehtoinen)", so no hint says it again.
+ */
 export const fieldLabels = {
   name: { label: 'Nimi', hint: 'Etu- ja sukunimi, jolla sinut tunnetaan palvelussa.' },
   email: { label: 'Sähköpostiosoite', hint: 'Lähetämme vahvistuslinkin ja vastauksen tähän osoitteeseen.' },
-  phone: { label: 'Puhelinnumero', hint: 'Vapaaehtoinen. Soitamme vain, jos pyyntösi vaatii tarkennusta.' },
+  phone: { label: 'Puhelinnumero', hint: 'Soitamme vain, jos pyyntösi vaatii tarkennusta.' },
   relation: { label: 'Miten käytät Opinaika-palvelua?' },
   organisation: { label: 'Organisaation nimi', hint: 'Esimerkiksi koulu, kunta tai yritys.' },
-  username: { label: 'Käyttäjätunnus', hint: 'Vapaaehtoinen. Auttaa meitä löytämään tietosi.' },
+  username: { label: 'Käyttäjätunnus', hint: 'Auttaa meitä löytämään tietosi.' },
   details: { label: 'Lisätiedot', hint: 'Kerro omin sanoin, mitä pyydät.' },
   wrong: { label: 'Mikä tieto on väärin?' },
   correct: { label: 'Mikä on oikea tieto?' },
   format: { label: 'Missä muodossa haluat tiedot?' },
-  recipient: { label: 'Toinen palveluntarjoaja', hint: 'Vapaaehtoinen. Jos haluat, että lähetämme tiedot suoraan toiselle palveluntarjoajalle, kerro sen nimi ja yhteystiedot.' },
+  recipient: { label: 'Toinen palveluntarjoaja', hint: 'Jos haluat, että lähetämme tiedot suoraan toiselle palveluntarjoajalle, kerro sen nimi ja yhteystiedot.' },
   restrictMeanwhile: { label: 'Rajoittakaa tietojeni käsittelyä, kunnes pyyntöni on ratkaistu.' },
   website: { label: 'Jätä tämä kenttä tyhjäksi' },
 } as const;
@@ -25,33 +28,51 @@ export const choiceLabels = {
   format: { json: 'JSON (koneluettava)', csv: 'CSV (taulukko)' },
 } as const;
 
-/** What the details field asks for, where a type needs more than the general hint. */
-export const detailsHintFor: Partial<Record<RequestType, string>> = {
-  restriction: 'Kerro, miksi käsittelyä pitää rajoittaa: esimerkiksi kiistät tietojen oikeellisuuden tai odotat vastausta vastustukseesi.',
-  objection: 'Kerro, mihin käsittelyyn vastustuksesi kohdistuu ja mikä erityinen tilanteesi on.',
-  erasure: 'Vapaaehtoinen. Kerro, jos haluat poistettavaksi vain osan tiedoistasi.',
-  access: 'Vapaaehtoinen. Kerro, jos haluat vain osan tiedoistasi.',
+/** Hints a type words its own way, where the general hint of the field does not fit it. */
+export const hintsFor: Partial<Record<RequestType, Partial<Record<keyof typeof fieldLabels, string>>>> = {
+  restriction: {
+    details: 'Kerro, miksi käsittelyä pitää rajoittaa: esimerkiksi kiistät tietojen oikeellisuuden tai odotat vastausta vastustukseesi.',
+  },
+  objection: { details: 'Kerro, mitä käsittelyä vastustat ja miksi: mikä erityinen tilanteesi on, tai miksi pidät käsittelyä lainvastaisena.' },
+  erasure: { details: 'Kerro, jos haluat poistettavaksi vain osan tiedoistasi.' },
+  access: { details: 'Kerro, jos haluat vain osan tiedoistasi.' },
+  marketing_ban: {
+    email: 'Kielto kirjataan tälle osoitteelle, ja lähetämme kuittauksen siihen.',
+    phone: 'Jos annat numeron, kielto kirjataan myös sille: emme soita siihen emmekä lähetä siihen tekstiviestejä markkinointitarkoituksessa.',
+  },
 };
 
-/** A label as the subject of a message: "Mikä tieto on väärin?" → "Mikä tieto on väärin". */
-const named = (label: string) => label.replace(/[?:.]$/, '');
-
-/** Validation messages, each naming its field. None of them repeats what was typed. */
+/**
+ * Validation messages: one per field, each saying what to do, in the imperative. None of them repeats what
+ * was typed.
+ */
 export const errors = {
-  required: (label: string) => `${named(label)}: tämä tieto tarvitaan.`,
-  tooLong: (label: string, max: number) => `${named(label)}: enintään ${max} merkkiä.`,
-  control: (label: string) => `${named(label)}: kentässä on merkkejä, joita ei voi käyttää.`,
-  text: (label: string) => `${named(label)}: anna vastaus tekstinä.`,
-  email: 'Sähköpostiosoite: tarkista osoite. Sen pitää olla muotoa nimi@esimerkki.fi.',
-  phone: 'Puhelinnumero: anna numero numeroina, esimerkiksi 040 123 4567.',
-  relation: 'Miten käytät Opinaika-palvelua: valitse toinen vaihtoehdoista.',
-  format: 'Missä muodossa haluat tiedot: valitse JSON tai CSV.',
-  checkbox: (label: string) => `${named(label)}: valitse tai jätä valitsematta.`,
+  /** A required field left empty, or a choice not made. */
+  empty: {
+    name: 'Kirjoita nimesi.',
+    email: 'Kirjoita sähköpostiosoitteesi.',
+    relation: 'Valitse, käytätkö palvelua itse vai organisaation kautta.',
+    organisation: 'Kirjoita organisaation nimi, koska käytät palvelua organisaation kautta.',
+    wrong: 'Kerro, mikä tieto on väärin.',
+    correct: 'Kerro, mikä on oikea tieto.',
+    format: 'Valitse, haluatko tiedot JSON- vai CSV-muodossa.',
+  },
+  /** The reason a restriction or an objection cannot go without. */
+  reason: {
+    restriction: 'Kerro, miksi käsittelyä pitää rajoittaa.',
+    objection: 'Kerro, mitä käsittelyä vastustat ja miksi: mikä erityinen tilanteesi on, tai miksi pidät käsittelyä lainvastaisena.',
+  },
+  email: 'Kirjoita sähköpostiosoite muodossa nimi@esimerkki.fi.',
+  phone: 'Kirjoita puhelinnumero muodossa 040 123 4567 tai +358 40 123 4567.',
+  checkbox: 'Valitse ruutu tai jätä se valitsematta.',
+  tooLong: (max: number) => `Lyhennä tekstiä: enintään ${max} merkkiä.`,
+  control: 'Kirjoita teksti uudelleen: siinä on näkymättömiä ohjausmerkkejä, joita ei voi käyttää.',
+  text: 'Kirjoita vastaus tekstinä.',
   honeypot: 'Jätä tämä kenttä tyhjäksi.',
-  type: 'Pyynnön tyyppi puuttuu tai on tuntematon. Avaa lomake uudelleen oikeuden sivulta.',
-  unknownField: 'Lomakkeessa oli kenttiä, joita emme tunne. Avaa lomake uudelleen oikeuden sivulta.',
-  repeatedField: (label: string) => `${named(label)}: kenttä tuli useammin kuin kerran.`,
-  fallback: 'Tarkista tämä kenttä.',
+  type: 'Avaa lomake uudelleen oikeuden sivulta: pyynnön tyyppi puuttuu tai on tuntematon.',
+  unknownField: 'Avaa lomake uudelleen oikeuden sivulta: lomakkeessa oli kenttiä, joita emme tunne.',
+  repeatedField: 'Avaa lomake uudelleen oikeuden sivulta: tämä kenttä tuli lomakkeessa useammin kuin kerran.',
+  fallback: 'Tarkista tämä kenttä ja korjaa se.',
   notAnObject: 'Lähetä lomakkeen kentät.',
 } as const;
 
@@ -98,7 +119,7 @@ export function typeTitle(type: RequestType): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** What the subject is told when the request is in, on the receipt page and by the form script. */
+/** What the subject is told when the request is in: the same words on the receipt page and from the form script. */
 export const receipt = {
   title: 'Pyyntösi on vastaanotettu',
   confirm:
@@ -106,9 +127,26 @@ export const receipt = {
   organisation:
     'Kerroit käyttäväsi Opinaika-palvelua koulun, kunnan tai yrityksen kautta. Silloin rekisterinpitäjä on tuo organisaatio, ja Alfasoft Oy käsittelee tietoja sen puolesta. Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan.',
   banTitle: 'Suoramarkkinointikielto on kirjattu',
-  ban: 'Kielto on voimassa heti: emme käytä sähköpostiosoitettasi suoramarkkinointiin. Lähetimme vahvistuksen sähköpostiisi.',
+  /** Exactly what the ban was recorded for, never more; not the address itself, as a receipt's URL is not secret. */
+  ban: (phone: boolean) =>
+    phone
+      ? 'Kielto on kirjattu sähköpostiosoitteellesi ja puhelinnumerollesi: emme käytä niitä suoramarkkinointiin sähköpostilla, puhelimella emmekä tekstiviestillä.'
+      : 'Kielto on kirjattu sähköpostiosoitteellesi: emme käytä sitä suoramarkkinointiin sähköpostilla.',
+  banInForce: 'Kielto on voimassa heti. Lähetimme kuittauksen sähköpostiisi.',
+  banPhone: 'Jos haluat kieltää myös markkinointipuhelut ja -tekstiviestit, tee kielto uudelleen ja anna puhelinnumerosi.',
   reference: 'Viitenumero',
-} as const;
+  /** A receipt's heading and paragraphs: of a ban (with a phone or not) or a request (of an organisation user or not). */
+  of: (sent: { ban: boolean; reference?: string | undefined; organisation?: boolean; phone?: boolean }): { title: string; paragraphs: string[] } => {
+    const { ban, reference, organisation = false, phone = false } = sent;
+    const said = ban
+      ? [receipt.ban(phone), receipt.banInForce, ...(phone ? [] : [receipt.banPhone])]
+      : [receipt.confirm, ...(organisation ? [receipt.organisation] : [])];
+    return {
+      title: ban ? receipt.banTitle : receipt.title,
+      paragraphs: reference ? [...said, `${receipt.reference}: ${reference}`] : said,
+    };
+  },
+};
 
 /**
  * The Art. 15(1) information in the answer to a completed access request (mail and status page): its title,
@@ -170,4 +208,51 @@ export const downloads = {
   unknownFile: 'Tätä tiedostoa ei löytynyt pyyntösi vastauksesta. Palaa pyyntösi tilasivulle ja lataa tiedosto sieltä.',
   expired: (moment: string) => `Tiedoston latausaika päättyi ${moment}, ja tiedosto on poistettu. Jos tarvitset tiedot vielä, tee uusi pyyntö.`,
   unavailable: 'Tiedostoa ei juuri nyt voi ladata. Yritä myöhemmin uudelleen, tai ota yhteyttä osoitteeseen info@alfasoft.fi.',
+} as const;
+
+/**
+ * What the subject asked us to do, to follow "pyyntösi" (or "pyyntöäsi") in a sentence, so a mail reads
+ * "Saimme pyyntösi poistaa tietosi Opinaika-palvelusta" rather than naming a form.
+ */
+export const requestedTo: Record<RequestType, string> = {
+  access: 'tarkastaa tietosi Opinaika-palvelussa',
+  rectification: 'korjata tietosi Opinaika-palvelussa',
+  erasure: 'poistaa tietosi Opinaika-palvelusta',
+  restriction: 'rajoittaa tietojesi käsittelyä Opinaika-palvelussa',
+  portability: 'saada tietosi Opinaika-palvelusta koneluettavassa muodossa',
+  objection: 'lopettaa tietojesi käsittely Opinaika-palvelussa',
+  marketing_ban: 'kieltää tietojesi käyttö suoramarkkinointiin',
+};
+
+/** The dates of a request as the subject reads them, each its own word, apart from the name of its state. */
+export const dateLabels = {
+  arrived: 'Pyyntö saapui',
+  confirmed: 'Vahvistettu',
+  started: 'Käsittely alkoi',
+  extended: 'Määräaikaa pidennetty',
+  decided: 'Ratkaistu',
+  due: 'Vastaamme viimeistään',
+} as const;
+
+/** The deadline (GDPR Art. 12(3)): a month from the day the request arrived, as the subject and staff are told it. */
+export const deadlineTexts = {
+  due: (due: string) => `Vastaamme viimeistään ${due}, eli kuukauden kuluessa siitä, kun pyyntösi saapui.`,
+  extensionPossible:
+    'Jos pyyntö on monimutkainen tai pyyntöjä on paljon, voimme pidentää määräaikaa enintään kahdella kuukaudella. Kerromme silloin sinulle pidennyksestä ja sen syystä ennen kuin alkuperäinen määräaika päättyy.',
+  staffBasis: (arrived: string) => `kuukausi pyynnön saapumisesta ${arrived}`,
+} as const;
+
+/**
+ * What a subject who disagrees with a decision can do (GDPR Art. 77–79), in the mails and on the status page:
+ * the complaint's sentence ends with the Ombudsman's site, which each puts in as a link.
+ */
+export const remedies = {
+  heading: 'Jos olet eri mieltä ratkaisusta',
+  complaint:
+    'Voit tehdä valituksen tietosuojavaltuutetulle (EU:n tietosuoja-asetuksen 77 artikla). Valitus on maksuton, ja sen voi tehdä tietosuojavaltuutetun toimiston sivuilla osoitteessa',
+  complaintSite: 'https://tietosuoja.fi',
+  appeal:
+    'Jos tietosuojavaltuutettu tekee asiassasi päätöksen, voit hakea siihen muutosta valittamalla hallinto-oikeuteen (78 artikla). Hallinto-oikeuteen voit valittaa myös, jos tietosuojavaltuutettu ei käsittele valitustasi tai ei kolmen kuukauden kuluessa kerro sinulle, miten asia etenee.',
+  action:
+    'Voit myös nostaa kanteen meitä vastaan käräjäoikeudessa (79 artikla), jos katsot, että tietojesi käsittely on loukannut oikeuksiasi.',
 } as const;

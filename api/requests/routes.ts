@@ -1,6 +1,7 @@
 /**
- * The public API of the intake: `POST /api/requests` (JSON → 201, form → 303 to the receipt; invalid → 422)
- * and `POST /api/requests/confirm` (→ 303 to the status page). Nothing is stored unless all is valid.
+ * The public API of the intake: `POST /api/requests` (JSON → 201 with the reference, form → 303 to the receipt;
+ * invalid → 422, a form post getting its form back) and `POST /api/requests/confirm` (→ 303 to the status page).
+ * Nothing is stored unless all is valid.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
@@ -10,9 +11,11 @@ import type { Postman } from '../mail/postman.ts';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
 import { requests } from './collections.ts';
+import { failedFormPage, receiptAddress } from './form-pages.ts';
 import { confirm, findByConfirmToken, receive } from './intake.ts';
 import { errors, fieldLabels } from './messages.ts';
-import { alreadyConfirmedPage, invalidPage, linkGonePage } from './pages.ts';
+import { alreadyConfirmedPage, linkGonePage } from './pages.ts';
+import { readPhone } from './phone.ts';
 import { validateRequest, type FieldErrors } from './schema.ts';
 import { isTokenShaped, newToken } from './tokens.ts';
 
@@ -43,19 +46,17 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
 
   app.post('/requests', limits.submit, body(bodies.publicPost), async (c) => {
     const posted = c.var.body;
-    const result = posted.repeated.length > 0 ? { ok: false as const, errors: repeatedErrors(posted.repeated) } : validateRequest(posted.fields);
+    const result = posted.repeated.length > 0 ? { ok: false as const, errors: repeatedErrors(posted.repeated) } : validateRequest(posted.fields, readPhone);
     if (!result.ok) {
       c.header('Cache-Control', 'no-store');
-      return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : invalidPage(c, shell, result.errors, posted.fields.type);
+      return posted.kind === 'json' ? c.json({ errors: result.errors }, 422) : failedFormPage(c, shell, result.errors, posted.fields);
     }
     const token = newToken();
     const input = result.value;
     const { record, jobId } = await store.update((tx) => receive(tx, input, now(), token));
     if (jobId) postman.send(jobId, token);
     if (posted.kind === 'json') return c.json({ reference: record.reference }, 201);
-    const receipt = new URLSearchParams({ tyyppi: input.type });
-    if ('relation' in input) receipt.set('suhde', input.relation);
-    return c.redirect(`/pyynto/vastaanotettu/?${receipt}`, 303);
+    return c.redirect(receiptAddress(input, record.reference), 303);
   });
 
   app.post('/requests/confirm', limits.confirm, body(bodies.publicPost), async (c) => {
@@ -80,8 +81,8 @@ export function requestRoutes({ store, postman, shell, now, origin, limits }: Re
 function repeatedErrors(names: string[]): FieldErrors {
   const found: FieldErrors = {};
   for (const name of names) {
-    const label = Object.hasOwn(fieldLabels, name) ? fieldLabels[name as keyof typeof fieldLabels].label : undefined;
-    found[label ? name : 'form'] = [label ? errors.repeatedField(label) : errors.unknownField];
+    const known = Object.hasOwn(fieldLabels, name);
+    found[known ? name : 'form'] = [known ? errors.repeatedField : errors.unknownField];
   }
   return found;
 }

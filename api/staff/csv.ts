@@ -10,6 +10,7 @@ export function csvLine(cells: readonly (string | undefined)[]): string {
 
 function cell(value: string | undefined): string {
   let text = value ?? '';
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // A phone number in international form (+ and digits only) is no formula, and must reach the tools as it is.
+  if (/^[=+\-@\t\r]/.test(text) && !/^\+\d{6,15}$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,7 +1,8 @@
 /**
  * The CSV exports of the requests and of the marketing bans, streamed: the lines go out about a thousand at a
  * time as the client reads them, so 100 000 bans are never one string in memory. The records are taken when the
- * export starts (they are frozen), so a change meanwhile does not tear the file.
+ * export starts (they are frozen), so a change meanwhile does not tear the file. A ban's line names what it was
+ * recorded for: the address and, when given, the phone (E.164).
  */
 import type { Context } from 'hono';
 import type { marketingBans, MarketingBan, Requests } from '../requests/collections.ts';
@@ -20,8 +21,9 @@ export function exportRequests(c: Context, view: Requests): Response {
 }
 
 export function exportBans(c: Context, view: ViewOf<typeof marketingBans>): Response {
-  const line = (ban: MarketingBan) => csvLine([ban.email, ban.createdAt]);
-  return csvResponse(c, 'markkinointikiellot.csv', ['email', 'created_at'], Array.from(view.values()), line);
+  // One line per banned identifier pair: a ban without a phone is one line, a ban with two numbers two.
+  const line = (ban: MarketingBan) => (ban.phones?.length ? ban.phones : [undefined]).map((phone) => csvLine([ban.email, phone, ban.createdAt])).join('');
+  return csvResponse(c, 'markkinointikiellot.csv', ['email', 'phone', 'created_at'], Array.from(view.values()), line);
 }
 
 function csvResponse<R>(c: Context, name: string, header: readonly string[], records: readonly R[], line: (record: R) => string): Response {

@@ -1,10 +1,11 @@
 /**
- * The only client script: enhances the request forms. It validates with the same schema as the server,
- * shows Finnish errors beside each field and in a summary that takes focus, and posts JSON. Without it the
- * form still posts as a plain form.
+ * The only client script: enhances the request forms that api/requests/form.ts renders. It validates with the
+ * same schema as the server, shows the messages in the slots the markup has for them (`#virhe-<field>`) and in
+ * the summary, which takes focus, and posts JSON. Without it the form still posts as a plain form, and the
+ * server answers a failed post with the same form and messages.
  */
 import { receipt } from '../../api/requests/messages.ts';
-import { validateRequest, type FieldErrors } from '../../api/requests/schema.ts';
+import { validateRequest, type FieldErrors, type RequestInput } from '../../api/requests/schema.ts';
 
 const text = {
   sending: 'Lähetetään…',
@@ -15,7 +16,6 @@ const text = {
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-request-form]')) enhance(form);
 
 function enhance(form: HTMLFormElement): void {
-  form.noValidate = true;
   const touched = new Set<string>();
 
   form.addEventListener('change', (event) => {
@@ -27,11 +27,21 @@ function enhance(form: HTMLFormElement): void {
     for (const field of touched) showFieldError(form, field, result.ok ? [] : (result.errors[field] ?? []));
   });
 
+  // A message goes as soon as what is typed puts it right, not when the field is left: leaving it for the send
+  // button would move the button as the message went, and the click would miss it. New messages wait for change.
+  form.addEventListener('input', (event) => {
+    const name = (event.target as HTMLInputElement).name;
+    if (form.querySelector<HTMLElement>(`#virhe-${name}`)?.hidden !== false) return;
+    const result = validateRequest(fieldsOf(form));
+    if (result.ok || !result.errors[name]) showFieldError(form, name, []);
+  });
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const fields = fieldsOf(form);
     const result = validateRequest(fields);
     if (!result.ok) return showErrors(form, result.errors);
+    const sent = result.value;
     showErrors(form, {});
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     const status = form.querySelector<HTMLElement>('.form-status');
@@ -44,7 +54,7 @@ function enhance(form: HTMLFormElement): void {
         body: JSON.stringify(fields),
       });
       const body = (await response.json().catch(() => ({}))) as { reference?: string; errors?: FieldErrors; error?: string };
-      if (response.status === 201 && body.reference) return showReceipt(form, fields, body.reference);
+      if (response.status === 201 && body.reference) return showReceipt(form, sent, body.reference);
       showErrors(form, body.errors ?? { form: [body.error ?? text.failed] });
     } catch {
       showErrors(form, { form: [text.offline] });
@@ -73,6 +83,7 @@ function showFieldError(form: HTMLFormElement, field: string, messages: string[]
   }
 }
 
+/** The messages beside their fields and in the summary, each linked to its field when the form shows it. */
 function showErrors(form: HTMLFormElement, errors: FieldErrors): void {
   const summary = form.querySelector<HTMLElement>('.error-summary');
   const list = summary?.querySelector('ul');
@@ -81,7 +92,8 @@ function showErrors(form: HTMLFormElement, errors: FieldErrors): void {
   list.replaceChildren();
   for (const [field, messages] of Object.entries(errors)) {
     showFieldError(form, field, messages);
-    const target = form.querySelector<HTMLElement>(`#kentta-${field}, [id^="kentta-${field}-"]`);
+    // A field the form shows has a message slot; its first control (a group's first option) is where the link leads.
+    const target = form.querySelector(`#virhe-${field}`) ? form.querySelector<HTMLElement>(`[name="${field}"]`) : null;
     for (const message of messages) {
       const item = document.createElement('li');
       if (target) {
@@ -103,21 +115,18 @@ function showErrors(form: HTMLFormElement, errors: FieldErrors): void {
   if (!summary.hidden) summary.focus();
 }
 
-function showReceipt(form: HTMLFormElement, fields: Record<string, string>, reference: string): void {
+/** In place of the form: what was recorded (exactly: a ban's phone only when it was given) and the reference. */
+function showReceipt(form: HTMLFormElement, sent: RequestInput, reference: string): void {
+  const { title, paragraphs } = receipt.of({
+    ban: sent.type === 'marketing_ban',
+    reference,
+    organisation: 'relation' in sent && sent.relation === 'organisation',
+    phone: sent.type === 'marketing_ban' && sent.phone !== undefined,
+  });
   const section = document.createElement('section');
   section.className = 'receipt';
   section.tabIndex = -1;
-  const heading = document.createElement('h3');
-  const paragraphs: string[] = [];
-  if (fields.type === 'marketing_ban') {
-    heading.textContent = receipt.banTitle;
-    paragraphs.push(receipt.ban);
-  } else {
-    heading.textContent = receipt.title;
-    paragraphs.push(receipt.confirm);
-    if (fields.relation === 'organisation') paragraphs.push(receipt.organisation);
-  }
-  paragraphs.push(`${receipt.reference}: ${reference}`);
+  const heading = Object.assign(document.createElement('h3'), { textContent: title });
   section.append(heading, ...paragraphs.map((line) => Object.assign(document.createElement('p'), { textContent: line })));
   form.replaceWith(section);
   section.focus();

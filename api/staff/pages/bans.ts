@@ -1,6 +1,7 @@
 /**
- * The marketing bans in force, newest first and 50 a page (`sivu`), found by address (`haku`); with the CSV for
- * the marketing tools. The bans are sorted once and sorted again only when the table has changed.
+ * The marketing bans in force, each with its address and phone, newest first and 50 a page (`sivu`), found by
+ * address (`haku`); with the CSV for the marketing tools. The bans are sorted once and sorted again only when
+ * the table has changed.
  */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
@@ -38,8 +39,8 @@ export function bansPage(c: Context, shell: Shell, viewer: Viewer, view: Bans) {
         ? html`<p>${t.none}</p>`
         : html`<div class="table-scroll" role="region" aria-label="${t.table}" tabindex="0">
               <table>
-                <thead><tr><th scope="col">${t.email}</th><th scope="col">${t.since}</th></tr></thead>
-                <tbody>${rowsOf(shown, page).map((ban) => html`<tr><td>${ban.email}</td><td>${formatInstantDay(ban.createdAt)}</td></tr>`)}</tbody>
+                <thead><tr><th scope="col">${t.email}</th><th scope="col">${staffText.fields.phone}</th><th scope="col">${t.since}</th></tr></thead>
+                <tbody>${rowsOf(shown, page).map((ban) => html`<tr><td>${ban.email}</td><td>${ban.phones?.join(', ') ?? ''}</td><td>${formatInstantDay(ban.createdAt)}</td></tr>`)}</tbody>
               </table>
             </div>
             ${pager(path, { haku: search }, page, t.pages)}`}`,

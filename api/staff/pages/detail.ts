@@ -1,11 +1,14 @@
-/** One request as staff see it: every field the subject gave, the deadline, the history, and the actions that fit. */
+/**
+ * One request as staff see it: every field the subject gave, when it arrived and when it was confirmed, the
+ * deadline (a month from the arrival), the history, and the actions that fit.
+ */
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { defaultLimits, type AnswerFileLimits, type StoredFile } from '../../files/index.ts';
 import { formatSize } from '../../files/messages.ts';
 import { allowedActions, maxStaffText, takesFiles, type StaffAction } from '../../requests/actions.ts';
 import { daysLeft, latestExtension } from '../../requests/deadline.ts';
-import { choiceLabels, formatDay, formatInstantDay as day, formatMoment, statusNames, typeTitle } from '../../requests/messages.ts';
+import { choiceLabels, deadlineTexts, formatDay, formatInstantDay as day, formatMoment, statusNames, typeTitle } from '../../requests/messages.ts';
 import { deadlineOf, isOpen } from '../../requests/pressure.ts';
 import type { RequestRecord } from '../../requests/record.ts';
 import type { Shell } from '../../shell/index.ts';
@@ -64,7 +67,7 @@ export function detailPage(
         ${record.pseudonymisedAt ? html`<p>${t.pseudonymised(day(record.pseudonymisedAt))}</p>` : ''}
         ${due
           ? html`<p class="deadline ${left !== undefined && left < 0 ? 'late' : ''}">
-              ${staffText.list.deadline}: <strong>${formatDay(due)}</strong>${left === undefined ? '' : html` – ${staffText.days(left)}`}
+              ${staffText.list.deadline}: <strong>${formatDay(due)}</strong>${record.extension ? '' : ` (${deadlineTexts.staffBasis(day(record.createdAt))})`}${left === undefined ? '' : html` – ${staffText.days(left)}`}
             </p>`
           : ''}
         ${record.extension ? html`<p>${t.extended(formatDay(record.extension.until), record.extension.reason)}</p>` : ''}

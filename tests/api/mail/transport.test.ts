@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { simpleParser } from 'mailparser';
 import { createMailer, type Mail } from '../../../api/mail/transport.ts';
 import { linksIn, readOutbox } from '../../fixtures/outbox.ts';
 import { startSmtpServer } from '../../fixtures/smtp.ts';
@@ -71,6 +72,21 @@ describe('sending mail', () => {
     assert.ok(!line.includes(mail.to) && !line.includes('matti'), line);
     assert.ok(!line.includes(mail.subject), line);
     assert.ok(!line.includes('Hei'), line);
+  });
+
+  test('a mail with replyTo is answered there (Reply-To); one without has no Reply-To', async () => {
+    const outboxDir = join(root, 'reply-outbox');
+    const mailer = createMailer({ outboxDir, from, log: () => {} });
+    await mailer.send({ ...mail, replyTo: 'info@example.fi' });
+    await mailer.send({ ...mail, to: 'toinen@example.fi' });
+    mailer.close();
+    const replyTos = await Promise.all(
+      (await readOutbox(outboxDir)).map(async (received) => {
+        const parsed = await simpleParser(await readFile(join(outboxDir, received.file)));
+        return [received.to, parsed.replyTo?.value.map((address) => address.address).join()];
+      }),
+    );
+    assert.deepEqual(replyTos.sort(), [['matti.meikalainen@example.fi', 'info@example.fi'], ['toinen@example.fi', undefined]]);
   });
 
   test('rejects when the SMTP server cannot be reached, so the caller can retry', async () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { allowedActions, applyAction, staffActions, type StaffAction } from '../../../api/requests/actions.ts';
+import { dueDate } from '../../../api/requests/deadline.ts';
 import { statuses, type RequestRecord, type Status } from '../../../api/requests/record.ts';
 
 const now = new Date('2026-02-10T10:00:00Z');
@@ -99,6 +100,18 @@ describe('the limits of an extension', () => {
     const outcome = extend(record('received'), '2026-04-01', 'Syy.', new Date('2026-03-01T10:00:00Z'));
     assert.equal(outcome.ok, false);
     assert.match((outcome as { message: string }).message, /ennen alkuperäisen määräajan \(28\.2\.2026\) päättymistä/);
+  });
+
+  test('counts from the first deadline, which ran from the arrival, not from a later confirmation', () => {
+    // Received 31.1., confirmed on the last day of its week: due 28.2. all the same, so at most 28.4.
+    const confirmedLate = () => record('received', { confirmedAt: '2026-02-06T10:00:00Z', dueAt: dueDate(new Date('2026-01-31T10:00:00Z')) });
+    const r = confirmedLate();
+    assert.equal(r.dueAt, '2026-02-28');
+    const late = extend(r, '2026-05-06');
+    assert.equal(late.ok, false);
+    assert.match((late as { message: string }).message, /viimeistään 28\.4\.2026/);
+    assert.deepEqual(extend(r, '2026-04-28'), { ok: true, mail: 'extended' });
+    assert.ok(!allowedActions(confirmedLate(), new Date('2026-03-01T10:00:00Z')).includes('extend'), 'extendable after the deadline from the arrival');
   });
 });
 

@@ -1,11 +1,15 @@
 /**
  * The answer to a completed access request carries the Art. 15(1) information, the notice's own words, in the
  * mail and on the status page; the mail holds nothing the subject wrote or gave; other answers do not carry it.
+ * The same built file carries the controller's contact from the notice's frontmatter.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { art15Html, itemText, loadArt15, type Art15 } from '../../../api/requests/art15.ts';
+import { art15File, art15Html, builtController, fallbackController, itemText, loadArt15, loadBuilt, type Art15 } from '../../../api/requests/art15.ts';
 import { requests } from '../../../api/requests/collections.ts';
 import { art15Texts } from '../../../api/requests/messages.ts';
 import { decisionMail } from '../../../api/mail/templates.ts';
@@ -125,12 +129,49 @@ describe('a site built without it', () => {
     await decided(access, 'complete', 'Liitteenä ovat tietosi.');
     const record = [...t.store.view(requests).values()][0];
     assert.ok(record);
-    const mail = decisionMail(record, () => undefined).text;
+    const mail = decisionMail(record, builtController(), () => undefined).text;
     assert.ok(mail.includes(art15Texts.missing));
     assert.ok(!mail.includes(art15Texts.headings.purposes));
     const html = String(await art15Html(undefined));
     assert.ok(html.includes(art15Texts.missing));
     assert.match(html, /<a href="\/tietosuojaseloste\/">/);
     assert.doesNotMatch(html, /<h3>/);
+  });
+});
+
+describe('the controller\'s contact', () => {
+  /** The controller's fields as the notice's frontmatter writes them. */
+  async function frontmatter() {
+    const mdx = await readFile(new URL('../../../content/tietosuojaseloste.mdx', import.meta.url), 'utf8');
+    const field = (name: string) => new RegExp(`^ {2}${name}: *"?(.+?)"?$`, 'm').exec(mdx)?.[1];
+    return { name: field('name'), email: field('email'), phone: field('phone') };
+  }
+
+  test('is built from the notice\'s frontmatter, and the fallback is the notice\'s too', async () => {
+    const notice = await frontmatter();
+    assert.deepEqual(loadBuilt(distDir)?.controller, notice);
+    assert.deepEqual(builtController(), notice);
+    assert.deepEqual(fallbackController, notice, 'the fallback has drifted from the notice: update it in api/requests/art15.ts');
+  });
+
+  test('the rights pages\' titles are built in, as the editors wrote them, for the page of a failed plain post', async () => {
+    const built = loadBuilt(distDir);
+    assert.equal(built?.rights.erasure, 'Poisto-oikeus');
+    assert.equal(built?.rights.marketing_ban, (await readFile(new URL('../../../content/oikeudet/suoramarkkinointikielto.mdx', import.meta.url), 'utf8')).match(/^title: *(.+)$/m)?.[1]);
+  });
+
+  test('a built file without it, or with a broken address, stops the start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tietosuoja-art15-'));
+    try {
+      const built = loadBuilt(distDir);
+      assert.ok(built);
+      const { rights: _rights, ...withoutRights } = built;
+      for (const file of [built.answer, { ...built, controller: { ...built.controller, email: 'ei osoite' } }, { ...built, controller: { ...built.controller, phone: ' ' } }, withoutRights]) {
+        await writeFile(join(dir, art15File), JSON.stringify(file));
+        assert.throws(() => loadBuilt(dir), /does not hold the Art\. 15 answer, the controller's contact and the rights' titles: rebuild the site/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

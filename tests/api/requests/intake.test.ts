@@ -61,20 +61,21 @@ describe('a request sent with the form script (JSON)', () => {
 });
 
 describe('a request sent as a plain form', () => {
-  test('redirects to the receipt page, which asks for the confirmation', async () => {
+  test('redirects to the receipt page, which asks for the confirmation and shows the reference', async () => {
     const res = await postForm(t.app, '/api/requests', { ...erasure, restrictMeanwhile: 'on', website: '' });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=erasure&suhde=private');
+    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=erasure&suhde=private&viite=TS-2026-00001');
     const page = await (await t.app.request(res.headers.get('location') ?? '')).text();
     assert.match(page, /Pyyntösi on vastaanotettu/);
     assert.match(page, /vahvistuslinkin/);
+    assert.match(page, /<p>Viitenumero: TS-2026-00001<\/p>/);
     assert.doesNotMatch(page, /rekisterinpitäjä on tuo organisaatio/);
     assert.equal((await db()).requests[0]?.restrictMeanwhile, true);
   });
 
   test('from an organisation user tells them the organisation is the controller', async () => {
     const res = await postForm(t.app, '/api/requests', { ...erasure, relation: 'organisation', organisation: 'Oulun kaupunki' });
-    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=erasure&suhde=organisation');
+    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=erasure&suhde=organisation&viite=TS-2026-00001');
     const page = await (await t.app.request(res.headers.get('location') ?? '')).text();
     assert.match(page, /rekisterinpitäjä on tuo organisaatio/);
     assert.match(page, /Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan/);
@@ -95,10 +96,65 @@ describe('a marketing ban', () => {
     assert.ok(mails.every((m) => linksIn(m.text).length === 0), 'a ban needs no confirmation link');
   });
 
-  test('gets its own receipt page', async () => {
-    const res = await postForm(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi' });
-    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=marketing_ban');
-    assert.match(await (await t.app.request('/pyynto/vastaanotettu/?tyyppi=marketing_ban')).text(), /Kielto on voimassa heti/);
+  test('gets its own receipt page, naming only the address, without repeating it', async () => {
+    const res = await postForm(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '' });
+    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=marketing_ban&viite=TS-2026-00001');
+    const page = await (await t.app.request(res.headers.get('location') ?? '')).text();
+    assert.match(page, /Kielto on kirjattu sähköpostiosoitteellesi: emme käytä sitä suoramarkkinointiin sähköpostilla\./);
+    assert.match(page, /Kielto on voimassa heti/);
+    assert.match(page, /Viitenumero: TS-2026-00001/);
+    assert.doesNotMatch(page, /puhelinnumerollesi|puhelimella/);
+    assert.ok(!page.includes('maija@example.fi'));
+    const [stored] = (await db()).requests;
+    assert.deepEqual(stored?.subject, { email: 'maija@example.fi' });
+  });
+
+  test('with a phone number records it in international form, on the request and the ban, and the receipt says so', async () => {
+    const res = await postForm(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: ' 040 123 4567 ' });
+    assert.equal(res.headers.get('location'), '/pyynto/vastaanotettu/?tyyppi=marketing_ban&puhelin=1&viite=TS-2026-00001');
+    const page = await (await t.app.request(res.headers.get('location') ?? '')).text();
+    assert.match(
+      page,
+      /Kielto on kirjattu sähköpostiosoitteellesi ja puhelinnumerollesi: emme käytä niitä suoramarkkinointiin sähköpostilla, puhelimella emmekä tekstiviestillä\./,
+    );
+    assert.ok(!page.includes('+358401234567') && !page.includes('040 123 4567'), 'the receipt repeats the number');
+    const data = await db();
+    assert.deepEqual(data.requests[0]?.subject, { email: 'maija@example.fi', phone: '+358401234567' });
+    assert.deepEqual(data.marketingBans, [{ email: 'maija@example.fi', phones: ['+358401234567'], createdAt: '2026-01-31T10:00:00.000Z', requestId: data.requests[0]?.id }]);
+  });
+
+  test('reads a number with its country code as that country\'s, and one without as Finnish', async () => {
+    for (const [phone, number] of [['+358 40 123 4567', '+358401234567'], ['0046 70 123 45 67', '+46701234567'], ['(09) 123 4567', '+35891234567']] as const) {
+      const email = `${number.slice(1)}@example.fi`;
+      assert.equal((await postJson(t.app, '/api/requests', { type: 'marketing_ban', email, phone })).status, 201, phone);
+      assert.deepEqual((await db()).marketingBans.find((ban: { email: string }) => ban.email === email)?.phones, [number], phone);
+    }
+  });
+
+  test('sent again for the same address with a phone adds the phone to the one ban, and a second number adds, never replaces', async () => {
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi' });
+    t.clock.now = new Date('2026-02-02T10:00:00Z');
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'Maija@example.fi', phone: '+358 40 123 4567' });
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '050 765 4321' });
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '040 123 4567' });
+    const data = await db();
+    assert.equal(data.marketingBans.length, 1);
+    assert.deepEqual(data.marketingBans[0]?.phones, ['+358401234567', '+358507654321']);
+    assert.equal(data.marketingBans[0]?.createdAt, '2026-01-31T10:00:00.000Z', 'the ban is in force from the first time');
+    assert.equal(data.marketingBans[0]?.requestId, data.requests[0]?.id);
+  });
+
+  test('with a phone that is no real number is refused, and nothing is recorded', async () => {
+    for (const phone of ['040 123', '+358 00 000 0000', 'soita minulle']) {
+      const res = await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone });
+      assert.equal(res.status, 422, phone);
+      assert.deepEqual(await res.json(), { errors: { phone: ['Kirjoita puhelinnumero muodossa 040 123 4567 tai +358 40 123 4567.'] } });
+    }
+    const form = await postForm(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '040 123' });
+    assert.equal(form.status, 422);
+    assert.match(await form.text(), /<input type="tel" [^>]*id="kentta-phone"[^>]*aria-invalid="true"[^>]*value="040 123"/);
+    const data = await db();
+    assert.deepEqual([data.requests, data.marketingBans], [[], []]);
   });
 });
 

@@ -22,52 +22,55 @@ async function nothingStored(): Promise<void> {
 const rectification = { ...erasure, type: 'rectification', wrong: 'Sukunimi', correct: 'Meikäläinen' };
 const long = 'ä'.repeat(10_000);
 
-/** [what is wrong, the body, the field, the Finnish message]: every field's own message. */
+/** [what is wrong, the body, the field, the Finnish message]: every field's own message, saying what to do. */
 const fieldCases: [string, Record<string, unknown>, string, RegExp][] = [
-  ['no name', { ...erasure, name: undefined }, 'name', /^Nimi: tämä tieto tarvitaan\.$/],
-  ['a blank name', { ...erasure, name: '   ' }, 'name', /^Nimi: tämä tieto tarvitaan\.$/],
-  ['a name that is a number', { ...erasure, name: 42 }, 'name', /^Nimi: anna vastaus tekstinä\.$/],
-  ['a 10,000-character name', { ...erasure, name: long }, 'name', /^Nimi: enintään 200 merkkiä\.$/],
-  ['a control character in the name', { ...erasure, name: 'Maija\u0007' }, 'name', /^Nimi: kentässä on merkkejä, joita ei voi käyttää\.$/],
-  ['a bidi override in the name', { ...erasure, name: 'Maija\u202eMeikä' }, 'name', /merkkejä, joita ei voi käyttää/],
-  ['no e-mail', { ...erasure, email: undefined }, 'email', /^Sähköpostiosoite: tämä tieto tarvitaan\.$/],
-  ['a bad e-mail', { ...erasure, email: 'maija(at)example' }, 'email', /^Sähköpostiosoite: tarkista osoite/],
-  ['a 10,000-character e-mail', { ...erasure, email: `${long}@example.fi` }, 'email', /enintään 254 merkkiä/],
-  ['a phone with letters', { ...erasure, phone: 'soita minulle' }, 'phone', /^Puhelinnumero: anna numero numeroina/],
-  ['no relation', { ...erasure, relation: undefined }, 'relation', /^Miten käytät Opinaika-palvelua: tämä tieto tarvitaan\.$/],
-  ['an unknown relation', { ...erasure, relation: 'naapuri' }, 'relation', /valitse toinen vaihtoehdoista/],
-  ['an organisation user without the organisation', { ...erasure, relation: 'organisation' }, 'organisation', /^Organisaation nimi: tämä tieto tarvitaan\.$/],
+  ['no name', { ...erasure, name: undefined }, 'name', /^Kirjoita nimesi\.$/],
+  ['a blank name', { ...erasure, name: '   ' }, 'name', /^Kirjoita nimesi\.$/],
+  ['a name that is a number', { ...erasure, name: 42 }, 'name', /^Kirjoita vastaus tekstinä\.$/],
+  ['a 10,000-character name', { ...erasure, name: long }, 'name', /^Lyhennä tekstiä: enintään 200 merkkiä\.$/],
+  ['a control character in the name', { ...erasure, name: 'Maija\u0007' }, 'name', /^Kirjoita teksti uudelleen: siinä on näkymättömiä ohjausmerkkejä/],
+  ['a bidi override in the name', { ...erasure, name: 'Maija\u202eMeikä' }, 'name', /ohjausmerkkejä, joita ei voi käyttää/],
+  ['no e-mail', { ...erasure, email: undefined }, 'email', /^Kirjoita sähköpostiosoitteesi\.$/],
+  ['an empty e-mail', { ...erasure, email: '' }, 'email', /^Kirjoita sähköpostiosoitteesi\.$/],
+  ['a bad e-mail', { ...erasure, email: 'maija(at)example' }, 'email', /^Kirjoita sähköpostiosoite muodossa nimi@esimerkki\.fi\.$/],
+  ['a 10,000-character e-mail', { ...erasure, email: `${long}@example.fi` }, 'email', /^Lyhennä tekstiä: enintään 254 merkkiä\.$/],
+  ['a phone with letters', { ...erasure, phone: 'soita minulle' }, 'phone', /^Kirjoita puhelinnumero muodossa 040 123 4567 tai \+358 40 123 4567\.$/],
+  ['a ban with a phone that is no real number', { type: 'marketing_ban', email: 'm@example.fi', phone: '040 123' }, 'phone', /^Kirjoita puhelinnumero muodossa/],
+  ['no relation', { ...erasure, relation: undefined }, 'relation', /^Valitse, käytätkö palvelua itse vai organisaation kautta\.$/],
+  ['an unknown relation', { ...erasure, relation: 'naapuri' }, 'relation', /^Valitse, käytätkö palvelua itse vai organisaation kautta\.$/],
+  ['an organisation user without the organisation', { ...erasure, relation: 'organisation' }, 'organisation', /^Kirjoita organisaation nimi, koska käytät palvelua organisaation kautta\.$/],
   ['a 10,000-character organisation', { ...erasure, relation: 'organisation', organisation: long }, 'organisation', /enintään 200 merkkiä/],
-  ['a 10,000-character username', { ...erasure, username: long }, 'username', /^Käyttäjätunnus: enintään 100 merkkiä\.$/],
-  ['10,000 characters of details', { ...erasure, details: long }, 'details', /^Lisätiedot: enintään 5000 merkkiä\.$/],
-  ['an objection without its reason', { ...erasure, type: 'objection' }, 'details', /^Lisätiedot: tämä tieto tarvitaan\.$/],
-  ['a restriction without its reason', { ...erasure, type: 'restriction' }, 'details', /^Lisätiedot: tämä tieto tarvitaan\.$/],
-  ['a rectification without the wrong data', { ...rectification, wrong: '' }, 'wrong', /^Mikä tieto on väärin: tämä tieto tarvitaan\.$/],
-  ['a rectification without the right data', { ...rectification, correct: undefined }, 'correct', /^Mikä on oikea tieto: tämä tieto tarvitaan\.$/],
-  ['a portability request without a format', { ...erasure, type: 'portability' }, 'format', /tämä tieto tarvitaan/],
-  ['a portability request in PDF', { ...erasure, type: 'portability', format: 'pdf' }, 'format', /valitse JSON tai CSV/],
+  ['a 10,000-character username', { ...erasure, username: long }, 'username', /^Lyhennä tekstiä: enintään 100 merkkiä\.$/],
+  ['10,000 characters of details', { ...erasure, details: long }, 'details', /^Lyhennä tekstiä: enintään 5000 merkkiä\.$/],
+  ['an objection without its reason', { ...erasure, type: 'objection' }, 'details', /^Kerro, mitä käsittelyä vastustat ja miksi/],
+  ['a restriction without its reason', { ...erasure, type: 'restriction' }, 'details', /^Kerro, miksi käsittelyä pitää rajoittaa\.$/],
+  ['a rectification without the wrong data', { ...rectification, wrong: '' }, 'wrong', /^Kerro, mikä tieto on väärin\.$/],
+  ['a rectification without the right data', { ...rectification, correct: undefined }, 'correct', /^Kerro, mikä on oikea tieto\.$/],
+  ['a portability request without a format', { ...erasure, type: 'portability' }, 'format', /^Valitse, haluatko tiedot JSON- vai CSV-muodossa\.$/],
+  ['a portability request in PDF', { ...erasure, type: 'portability', format: 'pdf' }, 'format', /^Valitse, haluatko tiedot JSON- vai CSV-muodossa\.$/],
   ['10,000 characters of recipient', { ...erasure, type: 'portability', format: 'csv', recipient: long }, 'recipient', /enintään 500 merkkiä/],
-  ['a checkbox that is neither on nor off', { ...erasure, restrictMeanwhile: 'ehkä' }, 'restrictMeanwhile', /valitse tai jätä valitsematta/],
+  ['a checkbox that is neither on nor off', { ...erasure, restrictMeanwhile: 'ehkä' }, 'restrictMeanwhile', /^Valitse ruutu tai jätä se valitsematta\.$/],
   ['a filled honeypot', { ...erasure, website: 'http://spam.example' }, 'website', /^Jätä tämä kenttä tyhjäksi\.$/],
-  ['an unknown type', { ...erasure, type: 'everything' }, 'type', /Pyynnön tyyppi puuttuu tai on tuntematon/],
+  ['an unknown type', { ...erasure, type: 'everything' }, 'type', /^Avaa lomake uudelleen oikeuden sivulta: pyynnön tyyppi/],
   ['a field of another type', { ...erasure, format: 'json' }, 'form', /kenttiä, joita emme tunne/],
   ['an unknown field', { ...erasure, shoeSize: 43 }, 'form', /kenttiä, joita emme tunne/],
   ['a __proto__ field', JSON.parse(`{"type":"erasure","name":"M","email":"m@example.fi","relation":"private","__proto__":{"admin":true}}`), 'form', /kenttiä, joita emme tunne/],
   ['a marketing ban with a name', { type: 'marketing_ban', email: 'm@example.fi', name: 'M' }, 'form', /kenttiä, joita emme tunne/],
 ];
 
-describe('invalid requests are answered 422 with Finnish messages naming the field', () => {
+describe('invalid requests are answered 422 with one Finnish message for the field, saying what to do', () => {
   for (const [what, body, field, message] of fieldCases) {
     test(`${what} (JSON)`, async () => {
       const res = await postJson(t.app, '/api/requests', body);
       assert.equal(res.status, 422);
       const { errors } = (await res.json()) as { errors: Record<string, string[]> };
-      assert.ok(errors[field]?.some((m) => message.test(m)), `${field}: ${JSON.stringify(errors)}`);
+      assert.equal(errors[field]?.length, 1, `${field}: ${JSON.stringify(errors)}`);
+      assert.match(errors[field]?.[0] ?? '', message);
       await nothingStored();
     });
   }
 
-  test('no message repeats what was sent', async () => {
+  test('no message repeats what was sent; a plain post gets back only what it typed into the form\'s own fields', async () => {
     const marker = 'XYZZY-SECRET';
     const bodies = [
       { ...erasure, name: `${marker}\u0000`, email: `${marker}@`, phone: marker, relation: marker, organisation: marker.repeat(100), [marker]: marker },
@@ -79,26 +82,81 @@ describe('invalid requests are answered 422 with Finnish messages naming the fie
       assert.doesNotMatch(await res.text(), new RegExp(marker));
       const form = await postForm(t.app, '/api/requests', Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])));
       assert.equal(form.status, 422);
-      assert.doesNotMatch(await form.text(), new RegExp(marker));
+      // The fields keep their values (escaped); nothing else on the page holds the marker.
+      const page = (await form.text()).replace(/ value="[^"]*"/g, '').replace(/(<textarea[^>]*>)[^<]*/g, '$1');
+      assert.doesNotMatch(page, new RegExp(marker));
     }
     await nothingStored();
   });
 
-  test('a plain form post gets a Finnish page listing the mistakes and the way back', async () => {
-    const res = await postForm(t.app, '/api/requests', { ...erasure, email: 'huono' });
+  test('a plain form post gets its form back: the values kept and escaped, one message beside each field, a linked summary', async () => {
+    const sent = {
+      ...erasure,
+      name: '<script>"x"</script> & Maija',
+      email: 'huono',
+      relation: 'organisation',
+      organisation: '',
+      details: 'Poistakaa </textarea><b>kaikki</b>',
+      restrictMeanwhile: 'on',
+      website: '',
+    };
+    const res = await postForm(t.app, '/api/requests', sent);
     assert.equal(res.status, 422);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
     const page = await res.text();
-    assert.match(page, /Lomakkeessa on korjattavaa/);
-    assert.match(page, /Sähköpostiosoite: tarkista osoite/);
-    assert.match(page, /href="\/oikeudet\/poisto-oikeus\/#lomake"/);
+    const tag = (id: string) => new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`).exec(page)?.[0] ?? '';
+    const text = (id: string) => new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page)?.[1];
+
+    // The right's page in the shell, under a title that says what is wrong.
+    assert.match(page, /<title>Lomakkeessa on korjattavaa – Poisto-oikeus – /);
+    assert.match(page, /<h1>Lomakkeessa on korjattavaa – Poisto-oikeus<\/h1>/);
+    assert.match(page, /<a href="\/oikeudet\/poisto-oikeus\/">Poisto-oikeus<\/a>/);
+    // The summary comes first, takes focus without a script, and links each message to its field, in form order.
+    assert.match(tag('virheet'), /tabindex="-1" autofocus/);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(page)?.[0] ?? '';
+    assert.deepEqual([...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]), [
+      ['kentta-email', 'Kirjoita sähköpostiosoite muodossa nimi@esimerkki.fi.'],
+      ['kentta-organisation', 'Kirjoita organisaation nimi, koska käytät palvelua organisaation kautta.'],
+    ]);
+    // Each message beside its field, which is marked invalid and described by it; the other fields are not.
+    assert.equal(text('virhe-email'), 'Kirjoita sähköpostiosoite muodossa nimi@esimerkki.fi.');
+    assert.doesNotMatch(tag('virhe-email'), /hidden/);
+    assert.match(tag('kentta-email'), /aria-invalid="true"/);
+    assert.match(tag('kentta-email'), /aria-describedby="ohje-email virhe-email"/);
+    assert.match(tag('kentta-organisation'), /aria-invalid="true"/);
+    assert.equal([...page.matchAll(/<p class="field-error" id="[^"]+">/g)].length, 2, 'one message a field, two fields');
+    assert.doesNotMatch(tag('kentta-name'), /aria-invalid/);
+    assert.match(tag('virhe-name'), /hidden/);
+    // What was typed is kept, escaped; the choices stay chosen.
+    assert.match(tag('kentta-name'), /value="&lt;script&gt;&quot;x&quot;&lt;\/script&gt; &amp; Maija"/);
+    assert.ok(!page.includes('<script>"x"'), 'a value was not escaped');
+    assert.match(page, /<textarea [^>]*id="kentta-details"[^>]*>\nPoistakaa &lt;\/textarea&gt;&lt;b&gt;kaikki&lt;\/b&gt;<\/textarea>/);
+    assert.match(tag('kentta-email'), /value="huono"/);
+    assert.match(tag('kentta-relation-organisation'), / checked/);
+    assert.doesNotMatch(tag('kentta-relation-private'), / checked/);
+    assert.match(tag('kentta-restrictMeanwhile'), / checked/);
+    // It posts again as it did: the type, and the honeypot, empty.
+    assert.match(page, /<form method="post" action="\/api\/requests" [^>]*novalidate/);
+    assert.match(page, /<input type="hidden" name="type" value="erasure" \/>/);
+    assert.doesNotMatch(tag('kentta-website'), /value=/);
+    await nothingStored();
+  });
+
+  test('a plain post of no known type gets the messages and the way to the rights', async () => {
+    const res = await postForm(t.app, '/api/requests', { type: 'everything', email: 'maija@example.fi' });
+    assert.equal(res.status, 422);
+    const page = await res.text();
+    assert.match(page, /<h1>Lomakkeessa on korjattavaa<\/h1>/);
+    assert.match(page, /<li>Avaa lomake uudelleen oikeuden sivulta: pyynnön tyyppi puuttuu tai on tuntematon\.<\/li>/);
+    assert.match(page, /href="\/#oikeudet"/);
     await nothingStored();
   });
 
   test('a repeated form field is refused rather than one value picked', async () => {
-    const res = await postForm(t.app, '/api/requests', [...Object.entries(erasure), ['name', 'Toinen Nimi']], { Accept: 'application/json' });
+    const res = await postForm(t.app, '/api/requests', [...Object.entries(erasure), ['name', 'Toinen Nimi']]);
     assert.equal(res.status, 422);
-    assert.match(await res.text(), /Nimi: kenttä tuli useammin kuin kerran/);
+    assert.match(await res.text(), /id="virhe-name">Avaa lomake uudelleen oikeuden sivulta: tämä kenttä tuli lomakkeessa useammin kuin kerran\.</);
     await nothingStored();
   });
 

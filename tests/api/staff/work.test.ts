@@ -117,10 +117,13 @@ describe('a request', () => {
 });
 
 describe('the marketing bans page', () => {
-  test('lists every ban in force with its date, and links the CSV', async () => {
+  test('lists every ban in force with its phone, if any, and its date, and links the CSV', async () => {
     await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi' });
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'pekka@example.fi', phone: '040 123 4567' });
     const page = await (await asStaff(t, cookie, '/henkilosto/markkinointikiellot')).text();
-    assert.match(page, /<td>maija@example\.fi<\/td><td>31\.1\.2026<\/td>/);
+    assert.match(page, /<th scope="col">Sähköpostiosoite<\/th><th scope="col">Puhelin<\/th><th scope="col">Voimassa alkaen<\/th>/);
+    assert.match(page, /<td>maija@example\.fi<\/td><td><\/td><td>31\.1\.2026<\/td>/);
+    assert.match(page, /<td>pekka@example\.fi<\/td><td>\+358401234567<\/td><td>31\.1\.2026<\/td>/);
     assert.match(page, /href="\/henkilosto\/markkinointikiellot\.csv"/);
   });
 });
@@ -137,13 +140,22 @@ describe('exports', () => {
     assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="markkinointikiellot\.csv"/);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const [header, ...rows] = (await res.text()).split('\r\n');
-    assert.equal(header, 'email,created_at');
+    assert.equal(header, 'email,phone,created_at');
     assert.deepEqual(rows.sort(), [
       '',
-      "'+cmd@example.fi,2026-01-31T10:00:00.000Z",
-      "'-2+3@example.fi,2026-01-31T10:00:00.000Z",
-      'maija@example.fi,2026-01-31T10:00:00.000Z',
+      "'+cmd@example.fi,,2026-01-31T10:00:00.000Z",
+      "'-2+3@example.fi,,2026-01-31T10:00:00.000Z",
+      'maija@example.fi,,2026-01-31T10:00:00.000Z',
     ]);
+  });
+
+  test('the ban list as CSV names each phone a ban was recorded for, in international form, a line each', async () => {
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '040 123 4567' });
+    await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: '+358 50 765 4321' });
+    const [header, ...rows] = (await (await asStaff(t, cookie, '/henkilosto/markkinointikiellot.csv')).text()).split('\r\n');
+    assert.equal(header, 'email,phone,created_at');
+    // A number in international form goes out as it is: it is no formula, and the tools must read it.
+    assert.deepEqual(rows, ['maija@example.fi,+358401234567,2026-01-31T10:00:00.000Z', 'maija@example.fi,+358507654321,2026-01-31T10:00:00.000Z', '']);
   });
 
   test('the request list as CSV, without the subjects\' personal data', async () => {
