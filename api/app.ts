@@ -13,6 +13,7 @@ import { subjectPages } from './requests/pages.ts';
 import { requestRoutes } from './requests/routes.ts';
 import { loadShell } from './shell/index.ts';
 import { notFound } from './site/not-found.ts';
+import { searchRoutes } from './search/routes.ts';
 import { staticSite } from './site/static.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import type { HashQueue } from './staff/hash-queue.ts';
@@ -97,6 +98,9 @@ export function createApp(options: AppOptions): Hono {
   const files = new FileStore(dataDir, keys);
   app.route('/pyynto', subjectPages({ store, shell, now }));
   app.route('/pyynto', downloadRoutes({ store, files, audit, shell, now }));
+  // The site's addresses end in a slash; one typed without it keeps its query.
+  app.get('/haku', (c) => c.redirect(`/haku/${new URL(c.req.url).search}`, 301));
+  app.route('/haku/', searchRoutes({ shell, distDir }));
   app.route('/', staffRoutes({ store, accounts, audit, postman, shell, now, origin: publicUrl, trustProxy, backups, ...(hashes ? { hashes } : {}), files, fileLimits }));
   app.use(etag(), staticSite(distDir));
   app.notFound(notFound(distDir));

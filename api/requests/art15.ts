@@ -5,14 +5,13 @@
  * for the mail and as HTML for the status page. The same file carries the controller's contact from the
  * notice's frontmatter, which the mails and the subject's pages give: the server never reads content/.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import * as v from 'valibot';
 import { art15Texts, formatDay } from './messages.ts';
 import { requestTypes, type RequestType } from './types.ts';
+import { loadBuiltJson } from '../site/built.ts';
 
 type Selector<Key> = {
   key: Key;
@@ -96,22 +95,7 @@ export const art15File = '_art15.json';
 
 /** The file built into distDir; undefined when the site was built without it. A damaged file stops the start, like the shell. */
 export function loadBuilt(distDir: string): Built | undefined {
-  const file = join(distDir, art15File);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let parsed: v.SafeParseResult<typeof builtSchema> | undefined;
-  try {
-    parsed = v.safeParse(builtSchema, JSON.parse(text));
-  } catch {
-    // Not JSON: reported below like any other shape.
-  }
-  if (!parsed?.success) throw new Error(`${file} does not hold the Art. 15 answer, the controller's contact and the rights' titles: rebuild the site.`);
-  return parsed.output;
+  return loadBuiltJson(distDir, art15File, builtSchema, "does not hold the Art. 15 answer, the controller's contact and the rights' titles");
 }
 
 /** The answer built into distDir; undefined when the site was built without it. */

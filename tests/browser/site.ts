@@ -3,10 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 
-/** Every page: the front page, the notice, and one page per MDX file in content/oikeudet/. */
+/** Every page: the front page, the notice and its change history, the accessibility statement, and one page per MDX file in content/oikeudet/. */
 export const pages = [
   '/',
   '/tietosuojaseloste/',
+  '/tietosuojaseloste/muutokset/',
+  '/saavutettavuusseloste/',
   ...readdirSync(new URL('content/oikeudet/', root))
     .filter((file) => file.endsWith('.mdx'))
     .map((file) => `/oikeudet/${file.replace(/\.mdx$/, '')}/`),
