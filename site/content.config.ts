@@ -1,6 +1,8 @@
 /** Every frontmatter schema of the editors' content in content/, once, with every error message in Finnish. */
 import { defineCollection } from 'astro:content';
-import { glob } from 'astro/loaders';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { glob, type Loader } from 'astro/loaders';
 import { z } from 'astro/zod';
 import { requestTypes } from '../api/requests/types.ts';
 
@@ -84,18 +86,43 @@ const controller = z.strictObject(
 );
 
 /**
+ * Astro's glob loader, with each file's header checked first against the collection's schema, so a mistake stops
+ * the build with a Finnish message naming the file and every field that is wrong (Astro's own report of the same
+ * problem is framed in English).
+ */
+function files(pattern: string, base: string, schema: z.ZodType): Loader {
+  const inner = glob({ pattern, base });
+  return {
+    name: 'tiedostot',
+    load: (context) =>
+      inner.load({
+        ...context,
+        parseData: async (props) => {
+          const result = schema.safeParse(props.data);
+          if (!result.success) {
+            const file = props.filePath ? relative(fileURLToPath(context.config.root), props.filePath) : `${base}/${props.id}`;
+            const problems = result.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
+            throw new Error(`Tiedoston ${file.replace(/^\.\//, '')} otsakkeessa (--- -rivien välissä) on korjattavaa:\n${problems}\nKorjaa ja tallenna; kentät on kuvattu tiedostossa content/OHJE.md.`);
+          }
+          return context.parseData(props);
+        },
+      }),
+  };
+}
+
+/** A collection of the files matching `pattern` under `base`, each checked against `schema`. */
+function collection<S extends z.ZodType>(pattern: string, base: string, schema: S) {
+  return defineCollection({ loader: files(pattern, base, schema), schema });
+}
+
+/**
  * The full notice: content/tietosuojaseloste.mdx. Its `updated` must be the date of the newest entry of its change
  * history (content/muutokset/, checked in site/history.ts): the pages show the history's date.
  */
-const notice = defineCollection({
-  loader: glob({ pattern: 'tietosuojaseloste.mdx', base: './content' }),
-  schema: z.strictObject({ title: text, description: text, updated: date, controller }, fi),
-});
+const notice = collection('tietosuojaseloste.mdx', './content', z.strictObject({ title: text, description: text, updated: date, controller }, fi));
 
 /** One version of the notice: content/muutokset/<date>.md, with the SHA-256 of the notice's text as of then. */
-const history = defineCollection({
-  loader: glob({ pattern: '*.md', base: './content/muutokset' }),
-  schema: z.strictObject(
+const history = collection('*.md', './content/muutokset', z.strictObject(
     {
       date,
       summary: text,
@@ -105,25 +132,16 @@ const history = defineCollection({
         .regex(/^[0-9a-f]{64}$/, 'Tarkiste on 64 merkkiä 0–9 ja a–f: kopioi se buildin virheilmoituksesta sellaisenaan.'),
     },
     fi,
-  ),
-});
+  ));
 
 /** The first layer on the front page: content/etusivu.mdx. */
-const front = defineCollection({
-  loader: glob({ pattern: 'etusivu.mdx', base: './content' }),
-  schema: z.strictObject({ title: text, description: text, updated: date }, fi),
-});
+const front = collection('etusivu.mdx', './content', z.strictObject({ title: text, description: text, updated: date }, fi));
 
 /** The accessibility statement: content/saavutettavuusseloste.mdx. */
-const accessibility = defineCollection({
-  loader: glob({ pattern: 'saavutettavuusseloste.mdx', base: './content' }),
-  schema: z.strictObject({ title: text, description: text, made: date, reviewed: date }, fi),
-});
+const accessibility = collection('saavutettavuusseloste.mdx', './content', z.strictObject({ title: text, description: text, made: date, reviewed: date }, fi));
 
 /** One page per right: content/oikeudet/<slug>.mdx, the slug being the page address. */
-const rights = defineCollection({
-  loader: glob({ pattern: '*.mdx', base: './content/oikeudet' }),
-  schema: z.strictObject(
+const rights = collection('*.mdx', './content/oikeudet', z.strictObject(
     {
       title: text,
       description: text,
@@ -137,13 +155,9 @@ const rights = defineCollection({
       quote: text,
     },
     fi,
-  ),
-});
+  ));
 
 /** Passages several rights pages share (identity check, deadline, refusal): content/yhteiset/<name>.mdx. */
-const shared = defineCollection({
-  loader: glob({ pattern: '*.mdx', base: './content/yhteiset' }),
-  schema: z.strictObject({ title: text }, fi),
-});
+const shared = collection('*.mdx', './content/yhteiset', z.strictObject({ title: text }, fi));
 
 export const collections = { notice, history, front, accessibility, rights, shared };
