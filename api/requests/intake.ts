@@ -26,6 +26,9 @@ export type Submitted = { record: RequestRecord; jobId: string };
 
 /** Mails submissions may send to one address in any 24 hours. */
 export const mailsPerAddress = 3;
+
+/** A ban's numbers are bounded: strangers can post numbers for any address, and one ban must not grow without end. */
+export const maxPhonesPerBan = 10;
 const dayMs = 86_400_000;
 
 /** A stored submission, and the mail it owes unless it was withheld. */
@@ -69,7 +72,9 @@ function file(tx: Tx, input: RequestInput, now: Date, confirmToken: string | und
     const ban = bans.get(input.email);
     const phones = input.phone ? [input.phone] : [];
     if (!ban) bans.put({ email: input.email, ...(phones.length ? { phones } : {}), createdAt: now.toISOString(), requestId: record.id });
-    else if (input.phone && !ban.phones?.includes(input.phone)) bans.put({ ...ban, phones: [...(ban.phones ?? []), input.phone] });
+    else if (input.phone && !ban.phones?.includes(input.phone) && (ban.phones?.length ?? 0) < maxPhonesPerBan) {
+      bans.put({ ...ban, phones: [...(ban.phones ?? []), input.phone] });
+    }
     record.events.push({ at: now.toISOString(), actor: 'järjestelmä', action: 'ban_recorded' });
   } else if (confirmToken !== undefined) {
     record.confirmTokenHash = hashToken(confirmToken);

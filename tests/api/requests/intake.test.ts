@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { mailJobs } from '../../../api/mail/jobs.ts';
 import { marketingBans, requests } from '../../../api/requests/collections.ts';
-import { confirm, dropExpired } from '../../../api/requests/intake.ts';
+import { confirm, dropExpired, maxPhonesPerBan } from '../../../api/requests/intake.ts';
 import { newToken } from '../../../api/requests/tokens.ts';
 import { linksIn } from '../../fixtures/outbox.ts';
 import { startSmtpServer } from '../../fixtures/smtp.ts';
@@ -142,6 +142,15 @@ describe('a marketing ban', () => {
     assert.deepEqual(data.marketingBans[0]?.phones, ['+358401234567', '+358507654321']);
     assert.equal(data.marketingBans[0]?.createdAt, '2026-01-31T10:00:00.000Z', 'the ban is in force from the first time');
     assert.equal(data.marketingBans[0]?.requestId, data.requests[0]?.id);
+  });
+
+  test('holds at most ten numbers, however many are sent for one address', async () => {
+    for (let i = 0; i < 12; i++) {
+      assert.equal((await postJson(t.app, '/api/requests', { type: 'marketing_ban', email: 'maija@example.fi', phone: `040 123 45${String(i).padStart(2, '0')}` }, {}, `192.0.2.${i + 10}`)).status, 201);
+    }
+    const phones = (await db()).marketingBans[0]?.phones ?? [];
+    assert.equal(phones.length, maxPhonesPerBan);
+    assert.equal(phones[0], '+358401234500');
   });
 
   test('with a phone that is no real number is refused, and nothing is recorded', async () => {
