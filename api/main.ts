@@ -1,6 +1,7 @@
 /**
  * The node entry: settings, the store, mail, backups, then serve the app on HOST:PORT until told to stop; and
- * the background work: mail retries and unconfirmed requests dropped every 30 s, the retention purge daily,
+ * the background work: mail retries, reminders to confirm, the staff's daily deadline digest and unconfirmed
+ * requests dropped every 30 s, the retention purge daily,
  * and operators' commands (npm run backup, npm run purge) on the control socket.
  */
 import { existsSync } from 'node:fs';
@@ -20,14 +21,16 @@ import { keysOf } from './store/cipher.ts';
 import { createPostman } from './mail/postman.ts';
 import { collections } from './collections.ts';
 import { requests } from './requests/collections.ts';
+import { queueDigest } from './requests/digest.ts';
 import { dropExpired, expiredRequests } from './requests/intake.ts';
+import { remindUnconfirmed } from './requests/reminders.ts';
 import { createMailer } from './mail/transport.ts';
 import { readSettings, SettingsError } from './settings.ts';
 import { StaffAccounts } from './staff/accounts.ts';
 import { KeyError, Store, StoreCorruptError, StoreLockedError } from './store/store.ts';
 
 const distDir = fileURLToPath(new URL('../dist', import.meta.url));
-/** How often queued mails are retried and expired unconfirmed requests dropped. */
+/** How often queued mails are retried, reminders and the day's digest queued, and expired unconfirmed requests dropped. */
 const maintenanceMs = 30_000;
 const purgeEveryMs = 86_400_000;
 /** A sealed journal segment reaches BACKUP_DIR within about this long of its first record: the recovery point. */
@@ -97,6 +100,8 @@ try {
     if (expiredRequests(store.view(requests), now()).length > 0) {
       await store.update((tx) => dropExpired(tx, now())).catch(() => console.error('tietosuoja: dropping expired requests failed'));
     }
+    await remindUnconfirmed(store, postman, now()).catch(() => console.error('tietosuoja: queueing reminders to confirm failed; tried again later'));
+    await queueDigest(store, postman, now(), settings.staffNotifyTo).catch(() => console.error('tietosuoja: queueing the staff digest failed; tried again later'));
     await postman.deliverDue();
     await expireFiles(store, files, now()).catch(() => console.error('tietosuoja: deleting expired answer files failed; tried again later'));
   };

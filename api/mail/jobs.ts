@@ -1,8 +1,21 @@
 /** Mails owed to a subject or to staff, kept in the store until sent, so a mail server outage loses nothing. */
 import { collection, group } from '../store/collection.ts';
 
-/** confirm/confirmed/ban_receipt/extended/decided go to the subject; staff_notify to STAFF_NOTIFY_TO. */
-export type MailKind = 'confirm' | 'confirmed' | 'ban_receipt' | 'extended' | 'decided' | 'staff_notify' | 'organisation' | 'transferred';
+/**
+ * confirm/confirm_reminder/confirmed/ban_receipt/extended/decided go to the subject; staff_notify and staff_digest
+ * to STAFF_NOTIFY_TO. A staff_digest belongs to no request: its requestId is `digest:<Finnish date>` (digest.ts).
+ */
+export type MailKind =
+  | 'confirm'
+  | 'confirm_reminder'
+  | 'confirmed'
+  | 'ban_receipt'
+  | 'extended'
+  | 'decided'
+  | 'staff_notify'
+  | 'staff_digest'
+  | 'organisation'
+  | 'transferred';
 
 export type MailJob = {
   id: string;

@@ -6,10 +6,12 @@
  */
 import { builtController, type Controller } from '../requests/art15.ts';
 import { requests } from '../requests/collections.ts';
+import { dueSummary, isEmpty } from '../requests/digest.ts';
+import { isExpired } from '../requests/record.ts';
 import { hashToken, newToken } from '../requests/tokens.ts';
 import type { Store } from '../store/store.ts';
 import { mailJobs, maxAttempts, retryDelayMs, type MailJob } from './jobs.ts';
-import { banReceiptMail, confirmedMail, confirmMail, decisionMail, extendedMail, organisationMail, staffNotifyMail, transferMail, type MailText } from './templates.ts';
+import { banReceiptMail, confirmedMail, confirmMail, confirmReminderMail, decisionMail, extendedMail, organisationMail, staffDigestMail, staffNotifyMail, transferMail, type MailText } from './templates.ts';
 import type { Mailer } from './transport.ts';
 
 export type Postman = {
@@ -65,6 +67,11 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, co
 
   /** The mail for a job, or undefined when it is no longer owed (the request is gone or already confirmed). */
   async function compose(job: MailJob, token: string | undefined): Promise<{ to: string; mail: MailText } | undefined> {
+    if (job.kind === 'staff_digest') {
+      // What is due when it goes, so a digest delayed by a mail server outage is not stale; nothing due, no mail.
+      const summary = dueSummary(store.view(requests), now());
+      return staffNotifyTo && !isEmpty(summary) ? { to: staffNotifyTo, mail: staffDigestMail(summary, (reference) => link('/henkilosto/pyynnot/', reference)) } : undefined;
+    }
     const record = store.view(requests).get(job.requestId);
     if (!record) return undefined;
     const to = record.subject.email;
@@ -76,6 +83,12 @@ export function createPostman({ store, mailer, publicUrl, staffNotifyTo, now, co
         if (record.confirmedAt) return undefined;
         const fresh = token ?? (await rekey(record.id, 'confirmTokenHash'));
         return { to, mail: confirmMail(record, link('/pyynto/vahvista/', fresh), from) };
+      }
+      case 'confirm_reminder': {
+        if (record.confirmedAt || isExpired(record, now())) return undefined;
+        // A fresh token, as a retry mints: the link of the first mail stops working.
+        const fresh = token ?? (await rekey(record.id, 'confirmTokenHash'));
+        return { to, mail: confirmReminderMail(record, link('/pyynto/vahvista/', fresh), from) };
       }
       case 'confirmed': {
         const fresh = token ?? (await rekey(record.id, 'statusTokenHash'));

@@ -14,6 +14,7 @@ import {
   requestedTo,
   typeNames,
 } from '../requests/messages.ts';
+import { dueSoonDays, type DueSummary } from '../requests/digest.ts';
 import { confirmationDays, type RequestRecord } from '../requests/record.ts';
 
 export type MailText = { subject: string; text: string; replyTo?: string };
@@ -53,6 +54,24 @@ Vahvista vielä, että pyyntö on sinun: avaa alla oleva linkki ja paina avautuv
 ${link}
 
 Linkki on voimassa ${confirmationDays} päivää. Käsittelemme pyynnön vasta, kun se on vahvistettu. Näin varmistamme, että pyynnön on tehnyt tämän sähköpostiosoitteen haltija.
+
+Jos et tehnyt pyyntöä, voit jättää tämän viestin huomiotta. Vahvistamaton pyyntö poistuu itsestään.`,
+  );
+}
+
+/** The one reminder (reminders.ts), two days after the request was made; its link replaces the first one. */
+export function confirmReminderMail(record: RequestRecord, link: string, controller: Controller): MailText {
+  const until = record.confirmBy ? ` ${day(record.confirmBy)} asti` : '';
+  return fromController(
+    controller,
+    'Muistutus: vahvista tietosuojapyyntösi',
+    `saimme ${day(record.createdAt)} pyyntösi ${requestedTo[record.type]} (viitenumero ${record.reference}), mutta sitä ei ole vielä vahvistettu. Käsittelemme pyynnön vasta, kun se on vahvistettu.
+
+Vahvista pyyntö avaamalla alla oleva linkki ja painamalla avautuvalla sivulla Vahvista pyyntö -painiketta:
+
+${link}
+
+Linkki on voimassa${until}. Aiemmassa viestissä ollut linkki ei enää toimi, joten käytä tätä. Tämä on ainoa muistutus.
 
 Jos et tehnyt pyyntöä, voit jättää tämän viestin huomiotta. Vahvistamaton pyyntö poistuu itsestään.`,
   );
@@ -196,5 +215,29 @@ export function staffNotifyMail(record: RequestRecord, link: string): MailText {
   return {
     subject: `Uusi tietosuojapyyntö ${record.reference}`,
     text: `Uusi vahvistettu tietosuojapyyntö ${record.reference} odottaa käsittelyä.\n\n${link}\n`,
+  };
+}
+
+/** How many references of each kind the digest lists. */
+const digestListed = 50;
+
+/** To STAFF_NOTIFY_TO once a day (digest.ts): the references due and the links to them, no personal data. */
+export function staffDigestMail(summary: DueSummary, linkOf: (reference: string) => string): MailText {
+  // The most pressing first, and at most `digestListed` of each: the staff list has the rest.
+  const section = (heading: string, references: readonly string[]) => {
+    if (references.length === 0) return '';
+    const listed = references.slice(0, digestListed).map((reference) => `• ${reference} ${linkOf(reference)}`);
+    const more = references.length > digestListed ? `\n… ja ${references.length - digestListed} muuta, jotka näet henkilöstön pyyntölistalta.` : '';
+    return `${heading}: ${references.length}\n${listed.join('\n')}${more}`;
+  };
+  const sections = [
+    section('Myöhässä', summary.overdue),
+    section(`Määräaika päättyy ${dueSoonDays} päivän kuluessa`, summary.dueSoon),
+    section(`Määräaikaa pidennetty, ratkaisua odottaa (määräaikaan yli ${dueSoonDays} päivää)`, summary.extended),
+  ].filter(Boolean);
+  const count = summary.overdue.length + summary.dueSoon.length + summary.extended.length;
+  return {
+    subject: `Tietosuojapyyntöjen määräajat: ${summary.overdue.length} myöhässä, ${summary.dueSoon.length} erääntyy pian`,
+    text: `Kesken on ${count} tietosuojapyyntöä, joiden määräaika on ohi, lähellä tai jo pidennetty.\n\n${sections.join('\n\n')}\n\nTämä viesti lähtee kerran päivässä, kun jokin pyyntö on myöhässä, erääntymässä tai pidennetty.\n`,
   };
 }

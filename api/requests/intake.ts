@@ -34,13 +34,24 @@ const dayMs = 86_400_000;
 /** A stored submission, and the mail it owes unless it was withheld. */
 export type Received = { record: RequestRecord; jobId: string | undefined };
 
+/**
+ * The mails an address's requests (its `email` group) were sent in the last 24 hours: the mail each submission
+ * owed unless it was withheld, and the reminders to confirm (reminders.ts) that went.
+ */
+export function mailedInDay(records: readonly RequestRecord[], now: Date): number {
+  const since = now.getTime() - dayMs;
+  const within = (at: string | undefined) => at !== undefined && Date.parse(at) > since;
+  return records.reduce(
+    (count, r) => count + (within(r.createdAt) && !r.mailWithheld ? 1 : 0) + (within(r.reminder?.at) && !r.reminder?.withheld ? 1 : 0),
+    0,
+  );
+}
+
 /** Stores a valid submission from the form under the rules above; `confirmToken` goes in the mail it owes. */
 export function receive(tx: Tx, input: RequestInput, now: Date, confirmToken: string): Received {
   const earlier = tx.table(requests).group('email', input.email);
   const repeat = earlier.some((r) => r.type === input.type && r.status === 'awaiting_confirmation' && !isExpired(r, now) && !r.mailWithheld);
-  const since = now.getTime() - dayMs;
-  const mailed = earlier.filter((r) => Date.parse(r.createdAt) > since && !r.mailWithheld).length;
-  if (!repeat && mailed < mailsPerAddress) return submit(tx, input, now, confirmToken);
+  if (!repeat && mailedInDay(earlier, now) < mailsPerAddress) return submit(tx, input, now, confirmToken);
   const record = file(tx, input, now, undefined);
   tx.table(requests).change(record.id, (stored) => {
     stored.mailWithheld = repeat ? 'repeat' : 'daily_limit';

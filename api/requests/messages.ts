@@ -123,7 +123,7 @@ export function typeTitle(type: RequestType): string {
 export const receipt = {
   title: 'Pyyntösi on vastaanotettu',
   confirm:
-    'Lähetimme sähköpostiisi vahvistuslinkin. Avaa linkki ja vahvista pyyntö 7 päivän kuluessa: käsittelemme pyynnön vasta, kun se on vahvistettu. Jos viestiä ei näy, katso myös roskapostikansio. Jos sitä ei tule lainkaan, kirjoita meille: yhteystiedot ovat sivun alalaidassa.',
+    'Lähetimme sähköpostiisi vahvistuslinkin. Avaa linkki ja vahvista pyyntö 7 päivän kuluessa: käsittelemme pyynnön vasta, kun se on vahvistettu. Jos et ehdi vahvistaa, lähetämme muistutuksen kahden päivän kuluttua. Jos viestiä ei näy, katso myös roskapostikansio. Jos sitä ei tule lainkaan, kirjoita meille: yhteystiedot ovat sivun alalaidassa.',
   organisation:
     'Kerroit käyttäväsi Opinaika-palvelua koulun, kunnan tai yrityksen kautta. Silloin rekisterinpitäjä on tuo organisaatio, ja Alfasoft Oy käsittelee tietoja sen puolesta. Välitämme pyyntösi organisaatiolle ja autamme sitä vastaamaan.',
   banTitle: 'Suoramarkkinointikielto on kirjattu',

@@ -53,6 +53,8 @@ export type RequestRecord = {
   transfers?: { to: string; on: string; what: string; how: string; by: string; at: string }[];
   /** Why the mail this submission would have sent was not (intake.ts: a repeat, or the address's daily limit). */
   mailWithheld?: 'repeat' | 'daily_limit';
+  /** The one reminder to confirm (reminders.ts): when it was due, and whether the address's daily limit withheld it. */
+  reminder?: { at: string; withheld?: 'daily_limit' };
   /** Files sent with the answer to an access or portability request (api/files; on disk under DATA_DIR/files). */
   files?: StoredFile[];
 };

@@ -58,6 +58,7 @@ const fate = {
   confirmTokenHash: 'drop',
   statusTokenHash: 'drop',
   mailWithheld: 'keep',
+  reminder: 'keep',
   transfers: 'drop',
   // Deleted from disk first by runPurge (run.ts); only completed answers have them, never unconfirmed requests.
   files: 'drop',

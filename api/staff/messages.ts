@@ -239,6 +239,13 @@ export const staffText = {
         ? `Käyttöoikeudet tarkistettiin viimeksi ${day}, yli 90 päivää sitten. Tarkista ne sivulla Käyttäjät.`
         : 'Käyttöoikeuksia ei ole vielä tarkistettu. Tarkista ne sivulla Käyttäjät.',
   },
+  due: {
+    title: 'Määräajat',
+    overdue: 'Myöhässä',
+    dueSoon: 'Määräaika päättyy 7 päivän kuluessa',
+    extended: 'Määräaikaa pidennetty, ratkaisua odottaa',
+    more: (n: number) => ` ja ${n} muuta`,
+  },
   forbidden: {
     title: 'Ei käyttöoikeutta',
     text: 'Roolillasi ei ole oikeutta tähän sivuun tai toimintoon. Jos tarvitset sitä työssäsi, pyydä pääkäyttäjää muuttamaan roolisi.',
@@ -249,6 +256,8 @@ export const staffText = {
     confirmed: 'Vahvistettu sähköpostilla',
     ban_recorded: 'Suoramarkkinointikielto kirjattu',
     mail_withheld: 'Viestiä ei lähetetty: samalla osoitteella on jo vahvistamaton samanlainen pyyntö tai vuorokauden viestiraja täyttyi',
+    reminded: 'Muistutus vahvistamisesta lähetetty',
+    reminder_withheld: 'Muistutusta vahvistamisesta ei lähetetty: osoitteen vuorokauden viestiraja täyttyi',
     start: 'Käsittely aloitettu',
     extend: 'Määräaikaa pidennetty',
     complete: 'Valmis, vastaus lähetetty',

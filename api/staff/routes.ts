@@ -21,6 +21,7 @@ import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import { marketingBans, requests } from '../requests/collections.ts';
 import { applyAction, staffActions, takesFiles, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
+import { dueSummary, isEmpty } from '../requests/digest.ts';
 import { formatInstantDay } from '../requests/messages.ts';
 import type { Shell } from '../shell/index.ts';
 import type { Store } from '../store/store.ts';
@@ -81,8 +82,26 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
   app.get(`${base}/`, async (c) => {
     // A marketing account's work is the bans list.
     if (c.get('role') === 'marketing') return c.redirect(`${base}/markkinointikiellot`, 303);
-    return listPage(c, shell, viewer(c), store.view(requests), now(), backups?.(), c.get('role') === 'admin' ? await reviewReminder() : undefined);
+    const notices = html`${dueNotice()}${c.get('role') === 'admin' ? await reviewReminder() : ''}`;
+    return listPage(c, shell, viewer(c), store.view(requests), now(), backups?.(), notices);
   });
+
+  /** What the daily deadline mail to staff says (api/requests/digest.ts), at the top of the front page too. */
+  function dueNotice() {
+    const due = dueSummary(store.view(requests), now());
+    if (isEmpty(due)) return '';
+    const d = staffText.due;
+    // The most pressing ten of each kind: the list below has them all, overdue first.
+    const group = (label: string, references: string[]) =>
+      references.length === 0
+        ? ''
+        : html`<li>${label}: <strong>${references.length}</strong> – ${references
+            .slice(0, 10)
+            .map((reference, i) => html`${i > 0 ? ', ' : ''}<a href="/henkilosto/pyynnot/${reference}" class="nowrap">${reference}</a>`)}${references.length > 10 ? d.more(references.length - 10) : ''}</li>`;
+    return html`<section class="due" aria-labelledby="maaraajat"><h2 id="maaraajat">${d.title}</h2><ul>
+      ${group(d.overdue, due.overdue)}${group(d.dueSoon, due.dueSoon)}${group(d.extended, due.extended)}
+    </ul></section>`;
+  }
 
   /** For admins, when the last access review is more than 90 days old (or was never done). */
   async function reviewReminder() {

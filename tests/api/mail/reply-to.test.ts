@@ -51,6 +51,7 @@ const confirmed = (reference: string, extra: Partial<RequestRecord> = {}): Reque
 /** A request for each mail kind (three for the decisions' outcomes), and the jobs that owe the mails. */
 const owed: Record<MailKind, RequestRecord[]> = {
   confirm: [(({ confirmedAt: _c, dueAt: _d, ...record }) => ({ ...record, status: 'awaiting_confirmation' as const, confirmBy: '2026-02-17T10:00:00.000Z' }))(confirmed('TS-2026-00001'))],
+  confirm_reminder: [(({ confirmedAt: _c, dueAt: _d, ...record }) => ({ ...record, status: 'awaiting_confirmation' as const, confirmBy: '2026-02-17T10:00:00.000Z' }))(confirmed('TS-2026-00009'))],
   confirmed: [confirmed('TS-2026-00002')],
   ban_receipt: [confirmed('TS-2026-00003', { type: 'marketing_ban', status: 'completed', subject: { email: 'kielto@example.fi', phone: '+358401234567' } })],
   extended: [confirmed('TS-2026-00004', { extension: { until: '2026-04-28', reason: 'Pyyntöjä on paljon.' } })],
@@ -58,6 +59,8 @@ const owed: Record<MailKind, RequestRecord[]> = {
     confirmed(`TS-2026-0001${i}`, { status: outcome, decision: { outcome, reason: 'Perustelu.', by: 'maija', at, forwardedTo: 'tietosuoja@koulu.example' } }),
   ),
   staff_notify: [confirmed('TS-2026-00005')],
+  // The digest lists what is due, whatever request its job names: this one is due in two days.
+  staff_digest: [confirmed('TS-2026-00008', { dueAt: '2026-02-12' })],
   transferred: [confirmed('TS-2026-00006', { type: 'portability', transfers: [{ to: 'Toinen Oy', on: '2026-02-09', what: 'Tehtävät', how: 'Suojattu siirto', by: 'maija', at }] })],
   organisation: [confirmed('TS-2026-00007', { status: 'forwarded', decision: { outcome: 'forwarded', reason: '', by: 'maija', at, forwardedTo: 'tietosuoja@koulu.example' } })],
 };
@@ -80,10 +83,11 @@ test('every mail to a subject or an organisation answers to the controller and i
   const mails = await mailsWithReplyTo(outboxDir);
   assert.equal(mails.length, jobs.length, 'a job was not sent');
   for (const { kind, record } of jobs) {
-    const to = kind === 'staff_notify' ? staffNotifyTo : kind === 'organisation' ? 'tietosuoja@koulu.example' : record.subject.email;
+    const toStaff = kind === 'staff_notify' || kind === 'staff_digest';
+    const to = toStaff ? staffNotifyTo : kind === 'organisation' ? 'tietosuoja@koulu.example' : record.subject.email;
     const mail = mails.find((m) => m.to === to && m.text.includes(record.reference));
     assert.ok(mail, `no ${kind} mail for ${record.reference}`);
-    if (kind === 'staff_notify') {
+    if (toStaff) {
       assert.equal(mail.replyTo, undefined, 'the staff notice answers to the controller');
       assert.ok(!mail.text.includes(controller.email));
       continue;
