@@ -10,9 +10,27 @@ export type CalendarDate = string;
 
 const helsinki = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** The date in Finland at an instant. */
+/**
+ * The date in Finland at an instant. Finland is two or three hours ahead of UTC, so before 21:00 UTC its date is
+ * the UTC date; only the evening asks the time zone database (a tenth of the cost, which counts when the store's
+ * indexes file 100,000 marketing bans by month at start).
+ */
 export function finnishDate(at: Date): CalendarDate {
+  if (at.getUTCHours() < 21) return at.toISOString().slice(0, 10);
   return helsinki.format(at);
+}
+
+/**
+ * The month in Finland (YYYY-MM) of an instant given as an ISO string, as the statistics count it. For a UTC
+ * instant as the store writes them ("…Z") it reads the string: Finland being two or three hours ahead, only the
+ * evening of one of a month's last days can be in the next month there. The store's indexes file every request and
+ * marketing ban by month at start, so this runs 100,000 times before the server is ready.
+ */
+export function finnishMonth(at: string): string {
+  if (at.length >= 20 && at[4] === '-' && at[7] === '-' && at[10] === 'T' && at.endsWith('Z') && (at.slice(11, 13) < '21' || at.slice(8, 10) < '28')) {
+    return at.slice(0, 7);
+  }
+  return finnishDate(new Date(at)).slice(0, 7);
 }
 
 export function addMonths(date: CalendarDate, months: number): CalendarDate {

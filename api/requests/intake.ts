@@ -14,8 +14,8 @@
  */
 import { mailJobs, newJob } from '../mail/jobs.ts';
 import type { Tx } from '../store/store.ts';
-import { marketingBans, requests, type Requests } from './collections.ts';
-import { dueDate, finnishDate } from './deadline.ts';
+import { marketingBans, requests, unconfirmedTallies, type Requests } from './collections.ts';
+import { dueDate, finnishDate, finnishMonth } from './deadline.ts';
 import { isExpired, newRecord, type RequestRecord } from './record.ts';
 import { formatReference } from './reference.ts';
 import type { RequestInput } from './schema.ts';
@@ -149,14 +149,19 @@ export function expiredRequests(table: Requests, now: Date): RequestRecord[] {
 
 /**
  * Forgets requests never confirmed within their week, with their queued mails: nobody proved the address
- * was theirs, so nothing of them is kept. Returns how many went.
+ * was theirs, so nothing of them is kept but a count of its type in its month (for the statistics). Returns how
+ * many went.
  */
 export function dropExpired(tx: Tx, now: Date): number {
   const table = tx.table(requests);
   const jobs = tx.table(mailJobs);
   const expired = expiredRequests(table, now);
+  const tallies = tx.table(unconfirmedTallies);
   for (const record of expired) {
     table.delete(record.id);
+    const month = finnishMonth(record.createdAt);
+    const counts = tallies.get(month)?.counts ?? {};
+    tallies.put({ month, counts: { ...counts, [record.type]: (counts[record.type] ?? 0) + 1 } });
     for (const job of jobs.group('request', record.id)) jobs.delete(job.id);
   }
   return expired.length;

@@ -7,6 +7,7 @@ export const staffText = {
     audit: 'Tapahtumaloki',
     users: 'Käyttäjät',
     account: 'Oma tili',
+    statistics: 'Tilastot',
     logout: 'Kirjaudu ulos',
     signedIn: 'Kirjautuneena',
   },
@@ -246,6 +247,107 @@ export const staffText = {
     extended: 'Määräaikaa pidennetty, ratkaisua odottaa',
     more: (n: number) => ` ja ${n} muuta`,
   },
+  statistics: {
+    title: 'Tilastot',
+    titleOf: (period: string) => `Tilastot: ${period}`,
+    intro:
+      'Rekisteröityjen oikeuksia koskevat pyynnöt ja markkinointikiellot kuukausittain, osoitukseksi siitä, miten pyynnöt käsitellään (EU:n tietosuoja-asetuksen 5 artiklan 2 kohta). Kukin tapahtuma lasketaan siihen kuukauteen, jona se tapahtui: pyyntö saapumisensa, vahvistus vahvistamisensa ja ratkaisu ratkaisunsa kuukauteen. Mukana ovat myös pseudonymisoidut pyynnöt ja vahvistamatta vanhentuneet pyynnöt.',
+    choose: 'Valitse ajanjakso',
+    year: 'Vuosi',
+    month: 'Kuukausi',
+    wholeYear: 'Koko vuosi',
+    wholeYearName: (year: number) => `vuosi ${year}`,
+    inYear: (year: number) => `vuonna ${year}`,
+    /** "maaliskuussa 2026" */
+    inMonth: (month: string, year: number) => `${month}ssa ${year}`,
+    apply: 'Näytä',
+    export: (period: string) => `Lataa luvut CSV-tiedostona (${period})`,
+    summary: (period: string) => `Yhteenveto: ${period}`,
+    summaryTable: 'Yhteenvedon luvut',
+    byType: (period: string) => `Saapuneet pyynnöt tyypeittäin: ${period}`,
+    byTypeTable: 'Saapuneet pyynnöt tyypeittäin',
+    byMonth: (year: number) => `Kuukausittain vuonna ${year}`,
+    received: 'Saapuneet pyynnöt',
+    confirmed: 'Vahvistetut',
+    completed: 'Toteutetut',
+    rejected: 'Hylätyt',
+    forwarded: 'Siirretyt organisaatiolle',
+    decided: 'Ratkaistut yhteensä',
+    extended: 'Ratkaistuista määräaikaa pidennetty',
+    median: 'Käsittelyaika, mediaani',
+    p90: 'Käsittelyaika, 90 %:n raja',
+    onTime: 'Ratkaistu kuukauden määräajassa',
+    onTimeExtended: 'Ratkaistu määräajassa, pidennykset mukaan lukien',
+    bans: 'Markkinointikiellot',
+    type: 'Pyynnön tyyppi',
+    count: 'Määrä',
+    monthColumn: 'Kuukausi',
+    total: 'Yhteensä',
+    none: '–',
+    days: (n: number | null) => (n === null ? '–' : `${fi1(n)} ${n === 1 ? 'päivä' : 'päivää'}`),
+    share: (n: number | null) => (n === null ? '–' : `${(n * 100).toLocaleString('fi-FI', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`),
+    explain: {
+      durations: 'Käsittelyaika on päivinä saapumisesta ratkaisuun. Mediaani on keskimmäinen arvo; 90 %:n raja on aika, jota lyhyemmässä ajassa 90 % pyynnöistä ratkaistiin (laskettu kuten taulukkolaskennan PERCENTILE.INC).',
+      onTime: 'Kuukauden määräaika lasketaan pyynnön saapumisesta. Pidennetyn pyynnön määräaika on pidennyksen päivä, enintään kaksi kuukautta lisää (12 artiklan 3 kohta).',
+    },
+    headings: {
+      received: 'Saapuneet ja vahvistetut pyynnöt',
+      decisions: 'Ratkaisut',
+      durations: 'Käsittelyaika',
+      onTime: 'Määräajassa ratkaistut',
+      bans: 'Markkinointikiellot',
+    },
+    months: ['tammikuu', 'helmikuu', 'maaliskuu', 'huhtikuu', 'toukokuu', 'kesäkuu', 'heinäkuu', 'elokuu', 'syyskuu', 'lokakuu', 'marraskuu', 'joulukuu'],
+    /** The months on a chart's axis. */
+    monthsShort: ['tammi', 'helmi', 'maalis', 'huhti', 'touko', 'kesä', 'heinä', 'elo', 'syys', 'loka', 'marras', 'joulu'],
+    /** The charts' text alternatives: the year's figures in words, and where the months stand out (see below). */
+    describe: {
+      types: (total: number, counts: string) => `Saapuneita pyyntöjä yhteensä ${fi(total)}: ${counts}.`,
+      received: (year: number, total: number, confirmed: number) => `Saapuneet pyynnöt vuonna ${year} yhteensä ${fi(total)}, vahvistettuja ${fi(confirmed)}.`,
+      receivedMonths: 'Saapuneita oli',
+      decisions: (year: number, f: { decided: number; completed: number; rejected: number; forwarded: number }) =>
+        `Ratkaisuja vuonna ${year} yhteensä ${fi(f.decided)}: toteutettuja ${fi(f.completed)}, hylättyjä ${fi(f.rejected)} ja organisaatiolle siirrettyjä ${fi(f.forwarded)}.`,
+      decisionsMonths: 'Ratkaisuja tehtiin',
+      durations: (year: number, median: string, p90: string) => `Koko vuonna ${year} käsittelyajan mediaani oli ${median} ja 90 %:n raja ${p90}.`,
+      durationsMonths: 'Kuukausien mediaani',
+      onTime: (year: number, onTime: string, extended: string) =>
+        `Koko vuonna ${year} kuukauden määräajassa ratkaistiin ${onTime} pyynnöistä ja pidennykset mukaan lukien määräajassa ${extended}.`,
+      onTimeMonths: 'Pidennykset mukaan lukien kuukausien osuus',
+      bans: (year: number, total: number) => `Markkinointikieltoja kirjattiin vuonna ${year} yhteensä ${fi(total)}.`,
+      bansMonths: 'Kieltoja kirjattiin',
+      /** "Saapuneita oli eniten maaliskuussa (95) ja vähiten heinäkuussa (31)." */
+      extremes: (what: string, most: { month: string; value: number }, least: { month: string; value: number }) =>
+        `${what} eniten ${most.month}ssa (${fi(most.value)}) ja vähiten ${least.month}ssa (${fi(least.value)}).`,
+      /** "Kuukausien mediaani vaihteli 8–15 päivää." */
+      spread: (what: string, low: number, high: number, unit: string) => `${what} vaihteli ${fi1(low)}–${fi1(high)}${unit}.`,
+    },
+    series: {
+      median: 'Mediaani',
+      p90: '90 %:n raja',
+      onTime: 'Kuukauden määräajassa',
+      onTimeExtended: 'Pidennykset mukaan lukien',
+    },
+    charts: {
+      receivedTitle: (year: number) => `Saapuneet ja vahvistetut pyynnöt kuukausittain vuonna ${year}`,
+      decisionsTitle: (year: number) => `Ratkaisut kuukausittain vuonna ${year}`,
+      durationsTitle: (year: number) => `Käsittelyaika päivinä kuukausittain vuonna ${year}`,
+      onTimeTitle: (year: number) => `Määräajassa ratkaistujen osuus kuukausittain vuonna ${year}`,
+      bansTitle: (year: number) => `Kirjatut markkinointikiellot kuukausittain vuonna ${year}`,
+      typesTitle: (period: string) => `Saapuneet pyynnöt tyypeittäin: ${period}`,
+      tableBelow: 'Luvut ovat kaavion alla olevassa taulukossa.',
+      noRequests: (within: string) => `${capital(within)} ei saapunut pyyntöjä.`,
+      noDecisions: (within: string) => `${capital(within)} ei tehty ratkaisuja.`,
+      noBans: (within: string) => `${capital(within)} ei kirjattu markkinointikieltoja.`,
+    },
+    notes: {
+      yearNotNumber: (asked: string, shown: number) => `”${asked}” ei ole vuosiluku, joten näytetään vuosi ${shown}.`,
+      yearTooEarly: (asked: string, shown: number) => `Vuodelta ${asked} ei ole tilastoja, joten näytetään lähin vuosi, ${shown}.`,
+      yearTooLate: (asked: string, shown: number) => `Vuodelta ${asked} ei vielä ole tilastoja, joten näytetään lähin vuosi, ${shown}.`,
+      monthNotNumber: (asked: string, year: number) => `”${asked}” ei ole kuukauden numero (1–12), joten näytetään koko vuosi ${year}.`,
+      monthMissing: (asked: string, shown: string) => `Kuukautta ${asked} ei ole, joten näytetään lähin kuukausi, ${shown}.`,
+      monthTooLate: (asked: string, shown: string) => `Kuukaudelta ${asked} ei vielä ole tilastoja, joten näytetään lähin kuukausi, ${shown}.`,
+    },
+  },
   forbidden: {
     title: 'Ei käyttöoikeutta',
     text: 'Roolillasi ei ole oikeutta tähän sivuun tai toimintoon. Jos tarvitset sitä työssäsi, pyydä pääkäyttäjää muuttamaan roolisi.',
@@ -305,3 +407,11 @@ export const staffText = {
     } as Record<string, string>,
   },
 } as const;
+
+const fi = (n: number) => n.toLocaleString('fi-FI');
+const fi1 = (n: number) => n.toLocaleString('fi-FI', { maximumFractionDigits: 1 });
+
+/** "vuonna 2026" → "Vuonna 2026", to start a sentence. */
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -30,6 +30,8 @@ export const permissions: Readonly<Record<string, readonly Role[]>> = {
   'GET /henkilosto/pyynnot.csv': work,
   'GET /henkilosto/markkinointikiellot': everyone,
   'GET /henkilosto/markkinointikiellot.csv': everyone,
+  'GET /henkilosto/tilastot': work,
+  'GET /henkilosto/tilastot.csv': work,
   // Handlers see the audit of requests only; the admin sees all of it.
   'GET /henkilosto/loki': work,
   'GET /henkilosto/oma-tili': everyone,

@@ -1,6 +1,6 @@
 /**
  * The staff area under /henkilosto (DESIGN §2): log-in and log-out (login.ts), the request list and each request
- * with its actions, the marketing bans, the exports, the audit log, one's own account and the access review
+ * with its actions, the marketing bans, the exports, the statistics, the audit log, one's own account and the access review
  * (account-routes.ts). Every route but the log-in pages sits behind requireStaff (a live session, and a role
  * that may use the route: roles.ts), and every form behind Hono's csrf; what staff do is written to the audit
  * log.
@@ -19,7 +19,7 @@ import { discard, saveUploads } from '../files/upload.ts';
 import { clientAddress } from '../client-address.ts';
 import type { Postman } from '../mail/postman.ts';
 import { mailJobs, newJob } from '../mail/jobs.ts';
-import { marketingBans, requests } from '../requests/collections.ts';
+import { marketingBans, requests, unconfirmedTallies } from '../requests/collections.ts';
 import { applyAction, staffActions, takesFiles, type ActionOutcome, type StaffAction } from '../requests/actions.ts';
 import { dueSummary, isEmpty } from '../requests/digest.ts';
 import { formatInstantDay } from '../requests/messages.ts';
@@ -38,6 +38,7 @@ import { detailPage } from './pages/detail.ts';
 import type { Viewer } from './pages/frame.ts';
 import { listPage } from './pages/list.ts';
 import { pageOf, pageSize } from './pages/paging.ts';
+import { statisticsCsv, statisticsPage } from './pages/statistics.ts';
 
 export type StaffRoutesOptions = {
   store: Store;
@@ -195,6 +196,11 @@ export function staffRoutes(options: StaffRoutesOptions): Hono<StaffEnv> {
     await log(c, 'export_requests');
     return exportRequests(c, store.view(requests));
   });
+
+  // Counts only, no personal data: reading them is not an audit event.
+  const statisticsViews = () => ({ requests: store.view(requests), bans: store.view(marketingBans), tallies: store.view(unconfirmedTallies) });
+  app.get(`${base}/tilastot`, (c) => statisticsPage(c, shell, viewer(c), statisticsViews(), now()));
+  app.get(`${base}/tilastot.csv`, (c) => statisticsCsv(c, statisticsViews(), now()));
 
   app.get(`${base}/loki`, async (c) => {
     const actor = c.req.query('tekija')?.trim().slice(0, 64) || undefined;

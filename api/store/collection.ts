@@ -8,10 +8,12 @@
 export type UniqueIndex<R> = { kind: 'unique'; keyOf: (record: R) => string | undefined };
 /** Many records per key: a lookup finds them all. */
 export type GroupIndex<R> = { kind: 'group'; keyOf: (record: R) => string | undefined };
+/** How many records per key, without the records: a count is all a lookup gives (the statistics' months). */
+export type CounterIndex<R> = { kind: 'counter'; keyOf: (record: R) => string | undefined };
 /** The largest number per group (a sequence to continue): a lookup gives it, or 0 for an empty group. */
 export type MaximumIndex<R> = { kind: 'maximum'; groupOf: (record: R) => string | undefined; valueOf: (record: R) => number };
 
-export type IndexSpec<R> = UniqueIndex<R> | GroupIndex<R> | MaximumIndex<R>;
+export type IndexSpec<R> = UniqueIndex<R> | GroupIndex<R> | CounterIndex<R> | MaximumIndex<R>;
 
 export type Collection<R, I extends Record<string, IndexSpec<R>> = Record<string, IndexSpec<R>>> = {
   /** The record list's name in the snapshot and in journal records. */
@@ -25,6 +27,7 @@ export type AnyCollection = Collection<any, Record<string, IndexSpec<any>>>;
 
 export const unique = <R>(keyOf: (record: R) => string | undefined): UniqueIndex<R> => ({ kind: 'unique', keyOf });
 export const group = <R>(keyOf: (record: R) => string | undefined): GroupIndex<R> => ({ kind: 'group', keyOf });
+export const counter = <R>(keyOf: (record: R) => string | undefined): CounterIndex<R> => ({ kind: 'counter', keyOf });
 export const maximum = <R>(groupOf: (record: R) => string | undefined, valueOf: (record: R) => number): MaximumIndex<R> => ({
   kind: 'maximum',
   groupOf,

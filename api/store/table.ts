@@ -4,7 +4,7 @@
  * changes and the batch sees the committed records, while the committed table stays as it is until the
  * journal record of the batch is on disk.
  */
-import type { AnyCollection, GroupIndex, IndexSpec, MaximumIndex, UniqueIndex } from './collection.ts';
+import type { AnyCollection, CounterIndex, GroupIndex, IndexSpec, MaximumIndex, UniqueIndex } from './collection.ts';
 
 /** Two records would share a key of a unique index. */
 export class UniqueKeyError extends Error {
@@ -17,6 +17,8 @@ export interface Source<R> {
   /** The key of the record whose unique index value is `value`. */
   findKey(index: string, value: string): string | undefined;
   groupKeys(index: string, value: string): string[];
+  /** How many records a group or counter index files under `value`. */
+  groupCount(index: string, value: string): number;
   maximum(index: string, group: string): number;
   keys(): Iterable<string>;
   values(): Iterable<R>;
@@ -77,6 +79,24 @@ class GroupState<R> implements IndexState<R> {
   }
 }
 
+class CounterState<R> implements IndexState<R> {
+  readonly counts = new Map<string, number>();
+  readonly spec: CounterIndex<R>;
+  constructor(spec: CounterIndex<R>) {
+    this.spec = spec;
+  }
+  add(_key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    if (value !== undefined) this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+  }
+  remove(_key: string, record: R): void {
+    const value = this.spec.keyOf(record);
+    const left = value === undefined ? 0 : (this.counts.get(value) ?? 0) - 1;
+    if (left > 0) this.counts.set(value as string, left);
+    else if (value !== undefined) this.counts.delete(value);
+  }
+}
+
 class MaximumState<R> implements IndexState<R> {
   /** How many records have each value, per group: a removal finds the next largest without a scan of the records. */
   readonly counts = new Map<string, Map<number, number>>();
@@ -114,12 +134,13 @@ class MaximumState<R> implements IndexState<R> {
   }
 }
 
-type States<R> = Map<string, UniqueState<R> | GroupState<R> | MaximumState<R>>;
+type States<R> = Map<string, UniqueState<R> | GroupState<R> | CounterState<R> | MaximumState<R>>;
 
 function statesFor<R>(indexes: Record<string, IndexSpec<R>>): States<R> {
   const states: States<R> = new Map();
   for (const [name, spec] of Object.entries(indexes)) {
-    states.set(name, spec.kind === 'unique' ? new UniqueState(name, spec) : spec.kind === 'group' ? new GroupState(spec) : new MaximumState(spec));
+    const kinds = { unique: () => new UniqueState(name, spec as UniqueIndex<R>), group: () => new GroupState(spec as GroupIndex<R>), counter: () => new CounterState(spec as CounterIndex<R>), maximum: () => new MaximumState(spec as MaximumIndex<R>) };
+    states.set(name, kinds[spec.kind]());
   }
   return states;
 }
@@ -152,6 +173,12 @@ export class Table<R> implements Source<R> {
   }
   groupKeys(index: string, value: string): string[] {
     return state(this.#states, index, GroupState).get(value);
+  }
+  groupCount(index: string, value: string): number {
+    const found = this.#states.get(index);
+    if (found instanceof CounterState) return found.counts.get(value) ?? 0;
+    const keys = state(this.#states, index, GroupState).map.get(value);
+    return keys === undefined ? 0 : typeof keys === 'string' ? 1 : keys.size;
   }
   maximum(index: string, group: string): number {
     return state(this.#states, index, MaximumState).get(group);
@@ -213,6 +240,18 @@ export class Layer<R> implements Source<R> {
     const spec = specOf(this.collection, index, 'group') as GroupIndex<R>;
     for (const [key, record] of this.writes) if (record && spec.keyOf(record) === value) beneath.push(key);
     return beneath;
+  }
+  /** The source's count, corrected by this layer's few changes. */
+  groupCount(index: string, value: string): number {
+    if (this.collection.indexes[index]?.kind !== 'counter') return this.groupKeys(index, value).length;
+    const spec = specOf(this.collection, index, 'counter') as CounterIndex<R>;
+    let count = this.#parent.groupCount(index, value);
+    for (const [key, record] of this.writes) {
+      const beneath = this.#parent.get(key);
+      if (beneath !== undefined && spec.keyOf(beneath) === value) count -= 1;
+      if (record && spec.keyOf(record) === value) count += 1;
+    }
+    return count;
   }
   /**
    * The larger of this layer's and the source's maximum. A record removed here does not lower it, so a

@@ -32,6 +32,11 @@ export class View<R, I extends Record<string, IndexSpec<R>>> {
     return this.source.groupKeys(index, value).map((key) => this.source.get(key) as R);
   }
 
+  /** How many records a group or counter index files under `value`, without reading them. */
+  count(index: IndexNames<I, 'group' | 'counter'>, value: string): number {
+    return this.source.groupCount(index, value);
+  }
+
   /** The largest value a maximum index holds for `group`, or 0. */
   maximum(index: IndexNames<I, 'maximum'>, group: string): number {
     return this.source.maximum(index, group);

@@ -208,6 +208,7 @@ const staffPaths = (reference: string) => [
   '/henkilosto/',
   `/henkilosto/pyynnot/${reference}`,
   '/henkilosto/markkinointikiellot',
+  '/henkilosto/tilastot',
   '/henkilosto/loki',
   '/henkilosto/oma-tili',
   '/henkilosto/kayttajat',
@@ -231,6 +232,60 @@ test('staff pages use the width: references on one line at 1280 px, no sideways 
   await page.goto('/henkilosto/');
   const main = await page.locator('main').boundingBox();
   expect(main?.width ?? 0).toBeGreaterThan(1000);
+});
+
+test('the statistics: each chart an image named by its title and described in words, its colours 3:1 on the page in light and dark, and in print', async ({ page }) => {
+  await requestFromSubject(page, 'tilasto@example.fi');
+  await logIn(page);
+  await page.goto('/henkilosto/tilastot');
+  const year = new Date().getFullYear();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Tilastot ${year}`);
+  const received = page.getByRole('img', { name: `Saapuneet ja vahvistetut pyynnöt kuukausittain vuonna ${year}` });
+  await expect(received).toBeVisible();
+  await expect(received).toHaveAccessibleDescription(/^Saapuneet pyynnöt vuonna \d{4} yhteensä \d+, vahvistettuja \d+\./);
+  await expect(page.getByRole('img')).toHaveCount(6);
+  // The table of each chart follows it, with the same numbers.
+  await expect(page.getByRole('region', { name: `Saapuneet ja vahvistetut pyynnöt kuukausittain vuonna ${year}` }).locator('tfoot')).toContainText(/Yhteensä/);
+  const seriesContrast = () =>
+    page.locator('figure.chart').first().evaluate((figure) => {
+      const luminance = (colour: string) => {
+        const [r = 0, g = 0, b = 0] = (colour.match(/[\d.]+/g) ?? []).map((c) => {
+          const s = Number(c) / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const background = luminance(getComputedStyle(document.body).backgroundColor);
+      return ['--chart-1', '--chart-2', '--chart-3'].map((name) => {
+        const probe = document.createElement('span');
+        probe.style.color = `var(${name})`;
+        figure.append(probe);
+        const colour = getComputedStyle(probe).color;
+        probe.remove();
+        const [light, dark] = [luminance(colour), background].sort((x, y) => y - x);
+        return { colour, ratio: ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05) };
+      });
+    });
+  const colours: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const { colour, ratio } of await seriesContrast()) {
+      expect(ratio, `${colorScheme} ${colour}`).toBeGreaterThanOrEqual(3);
+      colours.push(colour);
+    }
+  }
+  expect(new Set(colours).size, 'dark mode has colours of its own').toBe(6);
+  // On paper: the figures and the charts in their light colours with black text, not the navigation or the form.
+  await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+  await expect(page.locator('.staff-nav')).toBeHidden();
+  await expect(page.locator('form.filters')).toBeHidden();
+  await expect(received).toBeVisible();
+  expect(await received.locator('text.label').first().evaluate((text) => getComputedStyle(text).fill)).toBe('rgb(0, 0, 0)');
+  expect((await seriesContrast()).map((c) => c.colour)).toEqual(colours.slice(0, 3));
+  await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
+  // A month out of range: the nearest, with a note.
+  await page.goto(`/henkilosto/tilastot?vuosi=${year}&kuukausi=13`);
+  await expect(page.getByRole('status')).toContainText('Kuukautta 13 ei ole, joten näytetään lähin kuukausi');
 });
 
 test('axe finds nothing on the staff pages in light and dark, and log-out ends the session', async ({ page }) => {

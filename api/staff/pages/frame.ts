@@ -26,6 +26,7 @@ export function staffPage(
   const links: [string, string][] = [
     ['/henkilosto/', t.requests],
     ['/henkilosto/markkinointikiellot', t.bans],
+    ['/henkilosto/tilastot', t.statistics],
     ['/henkilosto/loki', t.audit],
     ['/henkilosto/kayttajat', t.users],
     ['/henkilosto/oma-tili', t.account],

@@ -45,7 +45,7 @@ const text = fc.oneof(
 );
 const fieldName = fc.oneof(
   fc.constantFrom('type', 'name', 'email', 'relation', 'token', 'username', 'password', 'code', 'action', 'text', 'until', 'details', 'role', 'current', 'next', 'repeat', '__proto__'),
-  fc.constantFrom('haku', 'sivu', 'jarjestys', 'tila', 'tyyppi', 'tekija', 'tapahtuma'),
+  fc.constantFrom('haku', 'sivu', 'jarjestys', 'tila', 'tyyppi', 'tekija', 'tapahtuma', 'vuosi', 'kuukausi'),
   fc.string({ maxLength: 10 }),
 );
 const json = fc.oneof(

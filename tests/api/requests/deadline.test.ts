@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { requests } from '../../../api/requests/collections.ts';
-import { addMonths, daysLeft, dueDate, finnishDate, latestExtension } from '../../../api/requests/deadline.ts';
+import { addMonths, daysLeft, dueDate, finnishDate, finnishMonth, latestExtension } from '../../../api/requests/deadline.ts';
 import { testApp, type TestApp } from '../../fixtures/app.ts';
 import { linksIn } from '../../fixtures/outbox.ts';
 import { erasure, postForm, postJson } from '../../fixtures/post.ts';
@@ -27,6 +27,20 @@ test('the date counts in Finland: a request at 23.30 UTC on 31 January arrived o
   assert.equal(finnishDate(new Date('2026-01-31T23:30:00Z')), '2026-02-01');
   assert.equal(dueDate(new Date('2026-01-31T23:30:00Z')), '2026-03-01');
   assert.equal(finnishDate(new Date('2026-07-31T21:30:00Z')), '2026-08-01', 'summer time is UTC+3');
+});
+
+test('the quick Finnish date and month (read from the UTC time where they cannot differ) agree with the time zone database every half hour for three years', () => {
+  const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });
+  for (let at = Date.parse('2025-01-01T00:15:00Z'); at < Date.parse('2028-01-01T00:00:00Z'); at += 30 * 60_000) {
+    const instant = new Date(at);
+    const expected = zone.format(instant);
+    assert.equal(finnishDate(instant), expected, instant.toISOString());
+    assert.equal(finnishMonth(instant.toISOString()), expected.slice(0, 7), instant.toISOString());
+  }
+  // Not the store's own form: the time zone database decides.
+  assert.equal(finnishMonth('2026-03-31T23:30:00+00:00'), '2026-04');
+  assert.equal(finnishMonth('2026-03-31T22:00:00.000Z'), '2026-04');
+  assert.equal(finnishMonth('2026-03-31T20:59:59.999Z'), '2026-03');
 });
 
 test('an extension reaches at most two months past the first deadline', () => {

@@ -25,6 +25,8 @@ const expected: Record<string, readonly Role[]> = {
   'GET /henkilosto/pyynnot.csv': ['admin', 'handler'],
   'GET /henkilosto/markkinointikiellot': ['admin', 'handler', 'marketing'],
   'GET /henkilosto/markkinointikiellot.csv': ['admin', 'handler', 'marketing'],
+  'GET /henkilosto/tilastot': ['admin', 'handler'],
+  'GET /henkilosto/tilastot.csv': ['admin', 'handler'],
   'GET /henkilosto/loki': ['admin', 'handler'],
   'GET /henkilosto/oma-tili': ['admin', 'handler', 'marketing'],
   'POST /henkilosto/oma-tili': ['admin', 'handler', 'marketing'],

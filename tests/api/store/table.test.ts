@@ -89,6 +89,25 @@ for (const [filler, mode] of modes) {
   });
 }
 
+for (const [filler, mode] of modes) {
+  test(`a counter index counts the records per value, as records come, move and go, inside an update and after it${mode}`, async () => {
+    await put(item('a', { year: '2025' }), item('b', { year: '2025' }), item('c', { year: '2026' }));
+    const during = await store.update((tx) => {
+      const table = tx.table(items);
+      fill(table, filler);
+      table.put(item('a', { year: '2026' }));
+      table.delete('b');
+      table.put(item('d', { year: '2026' }));
+      table.put(item('e'));
+      return [table.count('perYear', '2025'), table.count('perYear', '2026'), table.count('tag', 'z')];
+    });
+    assert.deepEqual(during, [0, 3, filler]);
+    const view = store.view(items);
+    assert.deepEqual([view.count('perYear', '2025'), view.count('perYear', '2026'), view.count('perYear', '1999')], [0, 3, filler]);
+    assert.equal(view.count('tag', 'z'), filler, 'a group index counts too');
+  });
+}
+
 test('a maximum index gives the largest value per group, and the next largest once that one is removed', async () => {
   await put(item('a', { year: '2026', n: 1 }), item('b', { year: '2026', n: 7 }), item('c', { year: '2026', n: 7 }), item('d', { year: '2025', n: 9 }));
   const view = store.view(items);
