@@ -335,6 +335,8 @@ export const staffText = {
       bansTitle: (year: number) => `Kirjatut markkinointikiellot kuukausittain vuonna ${year}`,
       typesTitle: (period: string) => `Saapuneet pyynnöt tyypeittäin: ${period}`,
       tableBelow: 'Luvut ovat kaavion alla olevassa taulukossa.',
+      /** "Marraskuun luvut kertyvät vielä." (the month's name + n: its genitive) */
+      ongoing: (month: string) => `${capital(month)}n luvut kertyvät vielä, joten vertailussa ovat päättyneet kuukaudet.`,
       noRequests: (within: string) => `${capital(within)} ei saapunut pyyntöjä.`,
       noDecisions: (within: string) => `${capital(within)} ei tehty ratkaisuja.`,
       noBans: (within: string) => `${capital(within)} ei kirjattu markkinointikieltoja.`,

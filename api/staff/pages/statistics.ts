@@ -89,6 +89,9 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
   const sofar = monthsSoFar(year, now);
   /** A month's value, or null for a month still to come. */
   const monthly = (value: (f: Figures) => number | null) => year12.months.map((f, i) => (i < sofar ? value(f) : null));
+  /** This month is still under way: the text alternatives compare the months that are over, and say so. */
+  const ongoing = year === Number(finnishDate(now).slice(0, 4)) ? (monthNames[sofar - 1] as string) : undefined;
+  const finished = (value: (f: Figures) => number | null) => monthly(value).map((v, i) => (ongoing && i === sofar - 1 ? null : v));
   const csvHref = `${path}.csv?vuosi=${year}${period.month ? `&kuukausi=${period.month}` : ''}`;
 
   const years = Array.from({ length: range.last - range.first + 1 }, (_, i) => range.last - i);
@@ -114,7 +117,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
     id: 'tyypit',
     title: t.charts.typesTitle(name),
     description: shown.receivedTotal
-      ? t.describe.types(shown.receivedTotal, requestTypes.map((type, i) => `${typeLabels[i]?.toLowerCase()} ${fi(shown.received[type])}`).join(', '))
+      ? `${t.describe.types(shown.receivedTotal, requestTypes.map((type, i) => `${typeLabels[i]?.toLowerCase()} ${fi(shown.received[type])}`).join(', '))} ${t.charts.tableBelow}`
       : t.charts.noRequests(within),
     labels: typeLabels,
     series: [{ name: t.received, values: requestTypes.map((type) => shown.received[type]) }],
@@ -134,7 +137,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
         { name: t.received, values: monthly((f) => f.receivedTotal) },
         { name: t.confirmed, values: monthly((f) => f.confirmed) },
       ],
-      description: total.receivedTotal ? [d.received(year, total.receivedTotal, total.confirmed), extremes(monthly((f) => f.receivedTotal), d.receivedMonths)] : t.charts.noRequests(inYear),
+      description: total.receivedTotal ? [d.received(year, total.receivedTotal, total.confirmed), extremes(finished((f) => f.receivedTotal), d.receivedMonths)] : t.charts.noRequests(inYear),
       columns: [...typeLabels, t.received, t.confirmed],
       cells: (f) => [...requestTypes.map((type) => fi(f.received[type])), fi(f.receivedTotal), fi(f.confirmed)],
     },
@@ -148,7 +151,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
         { name: t.rejected, values: monthly((f) => f.rejected) },
         { name: t.forwarded, values: monthly((f) => f.forwarded) },
       ],
-      description: total.decided ? [d.decisions(year, total), extremes(monthly((f) => f.decided), d.decisionsMonths)] : t.charts.noDecisions(inYear),
+      description: total.decided ? [d.decisions(year, total), extremes(finished((f) => f.decided), d.decisionsMonths)] : t.charts.noDecisions(inYear),
       columns: [t.completed, t.rejected, t.forwarded, t.decided, t.extended],
       cells: (f) => [fi(f.completed), fi(f.rejected), fi(f.forwarded), fi(f.decided), fi(f.extended)],
     },
@@ -163,7 +166,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
       ],
       unit: ' pv',
       decimals: 1,
-      description: total.decided ? [d.durations(year, t.days(total.medianDays), t.days(total.p90Days)), spread(monthly((f) => f.medianDays), d.durationsMonths, ' päivää')] : t.charts.noDecisions(inYear),
+      description: total.decided ? [d.durations(year, t.days(total.medianDays), t.days(total.p90Days)), spread(finished((f) => f.medianDays), d.durationsMonths, ' päivää')] : t.charts.noDecisions(inYear),
       columns: [t.decided, t.median, t.p90],
       cells: (f) => [fi(f.decided), t.days(f.medianDays), t.days(f.p90Days)],
     },
@@ -179,7 +182,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
       unit: ' %',
       max: 100,
       decimals: 1,
-      description: total.decided ? [d.onTime(year, t.share(total.onTime), t.share(total.onTimeExtended)), spread(monthly((f) => percent(f.onTimeExtended)), d.onTimeMonths, ' %')] : t.charts.noDecisions(inYear),
+      description: total.decided ? [d.onTime(year, t.share(total.onTime), t.share(total.onTimeExtended)), spread(finished((f) => percent(f.onTimeExtended)), d.onTimeMonths, ' %')] : t.charts.noDecisions(inYear),
       columns: [t.decided, t.extended, t.onTime, t.onTimeExtended],
       cells: (f) => [fi(f.decided), fi(f.extended), t.share(f.onTime), t.share(f.onTimeExtended)],
     },
@@ -189,7 +192,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
       title: t.charts.bansTitle(year),
       draw: barChart,
       series: [{ name: t.bans, values: monthly((f) => f.bans) }],
-      description: total.bans ? [d.bans(year, total.bans), extremes(monthly((f) => f.bans), d.bansMonths)] : t.charts.noBans(inYear),
+      description: total.bans ? [d.bans(year, total.bans), extremes(finished((f) => f.bans), d.bansMonths)] : t.charts.noBans(inYear),
       columns: [t.bans],
       cells: (f) => [fi(f.bans)],
     },
@@ -197,7 +200,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
 
   function monthlySection(chart: MonthlyChart) {
     const { id, title, draw, series, unit, max, decimals, description } = chart;
-    const words = typeof description === 'string' ? description : [...description, t.charts.tableBelow].filter(Boolean).join(' ');
+    const words = typeof description === 'string' ? description : [...description, ongoing ? t.charts.ongoing(ongoing) : '', t.charts.tableBelow].filter(Boolean).join(' ');
     return html`<section class="stat" aria-labelledby="${id}-otsikko">
       <h3 id="${id}-otsikko">${chart.heading}</h3>
       ${draw({ id, title, description: words, labels: t.monthsShort, series, ...(unit ? { unit } : {}), ...(max ? { max } : {}), ...(decimals ? { decimals } : {}) })}
@@ -206,13 +209,12 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
   }
 
   /** The table of a monthly chart: a row per month so far, and the year's total. */
-  function monthTable(caption: string, columns: readonly string[], cells: (f: Figures) => string[]) {
-    const rows = year12.months.slice(0, sofar).map((f, i) => ({ label: monthNames[i] as string, f }));
-    return html`<div class="table-scroll" role="region" aria-label="${caption}" tabindex="0">
+  function monthTable(label: string, columns: readonly string[], cells: (f: Figures) => string[]) {
+    const rows = year12.months.slice(0, sofar).map((f, i) => ({ month: monthNames[i] as string, f }));
+    return html`<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">
       <table class="numbers">
-        <caption class="visually-hidden">${caption}</caption>
         <thead><tr><th scope="col">${t.monthColumn}</th>${columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
-        <tbody>${rows.map(({ label, f }) => html`<tr><th scope="row">${label}</th>${cells(f).map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody>
+        <tbody>${rows.map(({ month, f }) => html`<tr><th scope="row">${month}</th>${cells(f).map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody>
         <tfoot><tr><th scope="row">${t.total}</th>${cells(total).map((cell) => html`<td>${cell}</td>`)}</tr></tfoot>
       </table>
     </div>`;
@@ -223,7 +225,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
     staff: viewer,
     main: html`<h1>${title}</h1>
       <p>${t.intro}</p>
-      ${period.notes.map((note) => html`<p role="status" class="error">${note}</p>`)}
+      ${period.notes.map((note) => html`<p role="status">${note}</p>`)}
       <form method="get" action="${path}" class="filters" aria-label="${t.choose}">
         <div class="field"><label for="vuosi">${t.year}</label>
           <select id="vuosi" name="vuosi">${years.map((y) => option(String(y), String(y), y === year))}</select></div>
@@ -235,7 +237,6 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
       <h2>${t.summary(name)}</h2>
       <div class="table-scroll" role="region" aria-label="${t.summaryTable}" tabindex="0">
         <table class="numbers summary">
-          <caption class="visually-hidden">${t.summary(name)}</caption>
           <tbody>${summaryRows.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`)}</tbody>
         </table>
       </div>
@@ -244,7 +245,6 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
       ${typesChart}
       <div class="table-scroll" role="region" aria-label="${t.byTypeTable}" tabindex="0">
         <table class="numbers">
-          <caption class="visually-hidden">${t.byType(name)}</caption>
           <thead><tr><th scope="col">${t.type}</th><th scope="col">${t.count}</th></tr></thead>
           <tbody>${requestTypes.map((type, i) => html`<tr><th scope="row">${typeLabels[i]}</th><td>${fi(shown.received[type])}</td></tr>`)}</tbody>
           <tfoot><tr><th scope="row">${t.total}</th><td>${fi(shown.receivedTotal)}</td></tr></tfoot>
