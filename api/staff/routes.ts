@@ -1,7 +1,7 @@
 /**
  * The staff area under /henkilosto (DESIGN §2): log-in and log-out (login.ts), the request list and each request
- * with its actions, the marketing bans, the exports, the statistics, the audit log, one's own account and the access review
- * (account-routes.ts). Every route but the log-in pages sits behind requireStaff (a live session, and a role
+ * with its actions, the marketing bans, the exports, the statistics, the audit log, one's own account and the
+ * access review (account-routes.ts). Every route but the log-in pages sits behind requireStaff (a live session, and a role
  * that may use the route: roles.ts), and every form behind Hono's csrf; what staff do is written to the audit
  * log.
  */

@@ -126,3 +126,47 @@ test('a reminder counts against the daily limit of new submissions to the addres
   assert.equal((await t.mails()).length, 4, 'first, access, the reminder and objection');
   assert.equal(stored(fourth)?.mailWithheld, 'daily_limit');
 });
+
+test('a mail server that is down delays the reminder: it goes once when the server returns, and its link works', async () => {
+  await t.close();
+  let down = false;
+  const sent: { to: string; subject: string; text: string }[] = [];
+  t = await testApp({
+    clock: { now: new Date('2026-03-02T08:00:00Z') },
+    mailer: {
+      send: async (mail) => {
+        if (down) throw new Error('connection refused');
+        sent.push(mail);
+      },
+      close: () => {},
+    },
+  });
+  const reference = await send(erasure);
+  await t.postman.idle();
+  assert.equal(sent.length, 1, 'the confirmation mail');
+  down = true;
+  later(48 * hour);
+  assert.deepEqual(await remind(), [reference]);
+  await t.postman.idle();
+  // The server is down for a day: the reminder waits in the queue, and no second one is made meanwhile.
+  for (let i = 0; i < 4; i++) {
+    later(6 * hour);
+    assert.deepEqual(await remind(), []);
+    await t.postman.deliverDue();
+  }
+  assert.equal(sent.length, 1);
+  assert.equal(t.store.view(mailJobs).size, 1);
+  down = false;
+  later(24 * hour);
+  await t.postman.deliverDue();
+  await t.postman.idle();
+  const reminders = sent.filter((m) => m.subject.startsWith('Muistutus'));
+  assert.equal(reminders.length, 1);
+  assert.equal(t.store.view(mailJobs).size, 0);
+  later(hour);
+  await t.postman.deliverDue();
+  assert.deepEqual(await remind(), []);
+  assert.equal(sent.filter((m) => m.subject.startsWith('Muistutus')).length, 1, 'sent twice');
+  assert.equal((await postForm(t.app, '/api/requests/confirm', { token: tokenIn(reminders[0]?.text ?? '') })).status, 303);
+  assert.equal(stored(reference)?.status, 'received');
+});
