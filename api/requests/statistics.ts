@@ -48,7 +48,7 @@ export type Figures = {
 export type YearFigures = { year: number; months: Figures[]; total: Figures };
 
 /** The first year that can have requests: the GDPR applies from 25 May 2018. */
-export const firstPossibleYear = 2018;
+const firstPossibleYear = 2018;
 
 /** 'YYYY-MM' of a year and a month (1–12). */
 export function monthKey(year: number, month: number): string {
@@ -56,22 +56,17 @@ export function monthKey(year: number, month: number): string {
 }
 
 export function yearFigures(views: StatisticsViews, year: number): YearFigures {
-  const months = Array.from({ length: 12 }, (_, i) => tally(views, monthKey(year, i + 1)));
+  const months = Array.from({ length: 12 }, (_, i) => countMonth(views, monthKey(year, i + 1)));
   return { year, months: months.map((month) => summarise([month])), total: summarise(months) };
 }
 
-/** The figures of the months `keys` (YYYY-MM) together. */
-export function figures(views: StatisticsViews, keys: readonly string[]): Figures {
-  return summarise(keys.map((key) => tally(views, key)));
-}
-
 /** One month's counts, and the days to each decision: what the months' figures are summed from. */
-type Tally = Omit<Figures, 'medianDays' | 'p90Days' | 'onTime' | 'onTimeExtended'> & { days: number[]; onTime: number; onTimeExtended: number };
+type MonthCount = Omit<Figures, 'medianDays' | 'p90Days' | 'onTime' | 'onTimeExtended'> & { days: number[]; onTime: number; onTimeExtended: number };
 
-function tally(views: StatisticsViews, key: string): Tally {
+function countMonth(views: StatisticsViews, key: string): MonthCount {
   const deleted = views.tallies.get(key)?.counts;
   const received = Object.fromEntries(requestTypes.map((type) => [type, views.requests.count('receivedMonth', `${key} ${type}`) + (deleted?.[type] ?? 0)])) as Record<RequestType, number>;
-  const month: Tally = {
+  const month: MonthCount = {
     received,
     receivedTotal: requestTypes.reduce((sum, type) => sum + received[type], 0),
     confirmed: views.requests.count('confirmedMonth', key),
@@ -99,7 +94,7 @@ function tally(views: StatisticsViews, key: string): Tally {
   return month;
 }
 
-function summarise(months: readonly Tally[]): Figures {
+function summarise(months: readonly MonthCount[]): Figures {
   const sum = (field: 'receivedTotal' | 'confirmed' | 'completed' | 'rejected' | 'forwarded' | 'decided' | 'extended' | 'onTime' | 'onTimeExtended' | 'bans') =>
     months.reduce((total, month) => total + month[field], 0);
   const received = Object.fromEntries(requestTypes.map((type) => [type, months.reduce((total, month) => total + month.received[type], 0)])) as Record<RequestType, number>;

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { finnishDate } from '../../requests/deadline.ts';
 import { typeTitle } from '../../requests/messages.ts';
-import { figures, monthKey, yearFigures, yearRange, type Figures, type StatisticsViews } from '../../requests/statistics.ts';
+import { monthKey, yearFigures, yearRange, type Figures, type StatisticsViews } from '../../requests/statistics.ts';
 import { requestTypes } from '../../requests/types.ts';
 import type { Shell } from '../../shell/index.ts';
 import { barChart, horizontalBarChart, lineChart, type ChartSpec, type Series } from '../charts.ts';
@@ -45,7 +45,7 @@ const periodName = (period: Period) => (period.month ? monthName(period.year, pe
 /** The period the query asks for, or the nearest one there is: years from the first with data to this one, months up to this one. */
 export function periodOf(askedYear: string | undefined, askedMonth: string | undefined, range: { first: number; last: number }, now: Date): Period {
   const notes: string[] = [];
-  const [thisYear, thisMonth] = finnishDate(now).split('-').map(Number) as [number, number];
+  const [thisYear, thisMonth] = yearAndMonth(now);
   let year = range.last;
   const yearText = askedYear?.trim().slice(0, 20) ?? '';
   if (yearText !== '') {
@@ -70,8 +70,13 @@ export function periodOf(askedYear: string | undefined, askedMonth: string | und
 
 /** Months of the year shown so far: all twelve of a past year, up to this month of this one. */
 function monthsSoFar(year: number, now: Date): number {
-  const [thisYear, thisMonth] = finnishDate(now).split('-').map(Number) as [number, number];
+  const [thisYear, thisMonth] = yearAndMonth(now);
   return year < thisYear ? 12 : year === thisYear ? thisMonth : 0;
+}
+
+/** This year and month (1–12) in Finland. */
+function yearAndMonth(now: Date): [number, number] {
+  return finnishDate(now).split('-').slice(0, 2).map(Number) as [number, number];
 }
 
 const fi = (n: number) => n.toLocaleString('fi-FI');
@@ -90,7 +95,7 @@ export function statisticsPage(c: Context, shell: Shell, viewer: Viewer, views: 
   /** A month's value, or null for a month still to come. */
   const monthly = (value: (f: Figures) => number | null) => year12.months.map((f, i) => (i < sofar ? value(f) : null));
   /** This month is still under way: the text alternatives compare the months that are over, and say so. */
-  const ongoing = year === Number(finnishDate(now).slice(0, 4)) ? (monthNames[sofar - 1] as string) : undefined;
+  const ongoing = year === yearAndMonth(now)[0] ? (monthNames[sofar - 1] as string) : undefined;
   const finished = (value: (f: Figures) => number | null) => monthly(value).map((v, i) => (ongoing && i === sofar - 1 ? null : v));
   const csvHref = `${path}.csv?vuosi=${year}${period.month ? `&kuukausi=${period.month}` : ''}`;
 
@@ -312,10 +317,10 @@ function csvRow(label: string, f: Figures): string {
 export function statisticsCsv(c: Context, views: StatisticsViews, now: Date): Response {
   const period = periodOf(c.req.query('vuosi'), c.req.query('kuukausi'), yearRange(views, now), now);
   const { year, month } = period;
+  const all = yearFigures(views, year);
   let body = csvLine(csvHeader);
-  if (month) body += csvRow(monthKey(year, month), figures(views, [monthKey(year, month)]));
+  if (month) body += csvRow(monthKey(year, month), all.months[month - 1] as Figures);
   else {
-    const all = yearFigures(views, year);
     all.months.slice(0, monthsSoFar(year, now)).forEach((f, i) => (body += csvRow(monthKey(year, i + 1), f)));
     body += csvRow(String(year), all.total);
   }
